@@ -1,0 +1,266 @@
+import { z } from 'zod';
+import { eventDetailSchema, eventStatusSchema, eventSummarySchema, LIMITS, paginated, userSchema } from './domain';
+
+/**
+ * The route table: the one place a REST route is declared. CDK builds API Gateway from it, the local
+ * gateway mounts it, the web client is typed by it and the OpenAPI document is generated from it.
+ */
+
+export const FUNCTIONS = ['auth', 'events', 'platform'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
+export type AuthLevel = 'public' | 'user' | 'admin';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDef {
+  /** Stable id, `<function>.<operation>`; handlers dispatch on it. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway style path: `/api/v1/events/{id}`. */
+  readonly path: string;
+  readonly fn: FunctionName;
+  readonly auth: AuthLevel;
+  /** True when the route requires a waiting-room admission token while the event's room is active. */
+  readonly admission?: boolean;
+  readonly summary: string;
+  readonly request: {
+    readonly params?: z.ZodObject;
+    readonly query?: z.ZodObject;
+    readonly body?: z.ZodType;
+  };
+  /** Success status → response schema (`null` for an empty body). */
+  readonly responses: Readonly<Record<number, z.ZodType | null>>;
+  /** Extra error statuses documented for this route (400/401/403/404/409/429…). */
+  readonly errors: readonly number[];
+  /** Response headers the route may set besides JSON. */
+  readonly cache?: string;
+}
+
+const email = z.email().max(LIMITS.emailMax);
+const password = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
+const refreshToken = z.string().min(20).max(LIMITS.refreshTokenMax);
+
+export const registerBodySchema = z
+  .object({
+    email,
+    password,
+    name: z.string().trim().min(1).max(LIMITS.nameMax),
+  })
+  .meta({ id: 'RegisterRequest' });
+
+export const loginBodySchema = z
+  .object({ email, password: z.string().min(1).max(LIMITS.passwordMax) })
+  .meta({ id: 'LoginRequest' });
+
+export const refreshBodySchema = z.object({ refreshToken }).meta({ id: 'RefreshRequest' });
+
+export const authResultSchema = z
+  .object({
+    user: userSchema,
+    accessToken: z.string(),
+    refreshToken: z.string(),
+    /** Seconds until the access token expires. */
+    expiresIn: z.int().positive(),
+  })
+  .meta({ id: 'AuthResult' });
+export type AuthResult = z.infer<typeof authResultSchema>;
+
+export const jwksSchema = z
+  .object({
+    keys: z.array(
+      z.object({
+        kty: z.literal('RSA'),
+        kid: z.string(),
+        use: z.literal('sig'),
+        alg: z.literal('RS256'),
+        n: z.string(),
+        e: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'Jwks' });
+
+const dateOrDateTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+export const eventListQuerySchema = z
+  .object({
+    q: z.string().trim().max(LIMITS.searchMax).optional(),
+    status: eventStatusSchema.optional(),
+    from: dateOrDateTime.optional(),
+    to: dateOrDateTime.optional(),
+    page: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(1),
+    pageSize: z.coerce.number().int().min(1).max(LIMITS.pageSizeMax).default(20),
+  })
+  .strict();
+export type EventListQuery = z.infer<typeof eventListQuerySchema>;
+
+export const eventListSchema = paginated(eventSummarySchema).meta({ id: 'EventList' });
+export type EventList = z.infer<typeof eventListSchema>;
+
+export const idParamsSchema = z.object({ id: z.uuid() });
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    dependencies: z.record(
+      z.string(),
+      z.object({ status: z.enum(['ok', 'down']), latencyMs: z.number().nonnegative() }),
+    ),
+  })
+  .meta({ id: 'Health' });
+
+export const meSchema = z.object({ user: userSchema }).meta({ id: 'Me' });
+
+export const routes = [
+  {
+    id: 'auth.register',
+    method: 'POST',
+    path: '/api/v1/auth/register',
+    fn: 'auth',
+    auth: 'public',
+    summary: 'Create an account (role is always `user`).',
+    request: { body: registerBodySchema },
+    responses: { 201: authResultSchema },
+    errors: [400, 409, 429],
+  },
+  {
+    id: 'auth.login',
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    fn: 'auth',
+    auth: 'public',
+    summary: 'Sign in; the 6th failure within 15 minutes locks the account for 15 minutes.',
+    request: { body: loginBodySchema },
+    responses: { 200: authResultSchema },
+    errors: [400, 401, 429],
+  },
+  {
+    id: 'auth.refresh',
+    method: 'POST',
+    path: '/api/v1/auth/refresh-token',
+    fn: 'auth',
+    auth: 'public',
+    summary: 'Rotate a refresh token; reusing a rotated token revokes its whole family.',
+    request: { body: refreshBodySchema },
+    responses: { 200: authResultSchema },
+    errors: [400, 401],
+  },
+  {
+    id: 'auth.logout',
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    fn: 'auth',
+    auth: 'public',
+    summary: 'Revoke a refresh token family.',
+    request: { body: refreshBodySchema },
+    responses: { 204: null },
+    errors: [400],
+  },
+  {
+    id: 'auth.me',
+    method: 'GET',
+    path: '/api/v1/auth/me',
+    fn: 'auth',
+    auth: 'user',
+    summary: 'The signed-in user.',
+    request: {},
+    responses: { 200: meSchema },
+    errors: [401, 404],
+  },
+  {
+    id: 'auth.jwks',
+    method: 'GET',
+    path: '/api/v1/auth/jwks.json',
+    fn: 'auth',
+    auth: 'public',
+    summary: 'Public keys that verify access tokens.',
+    request: {},
+    responses: { 200: jwksSchema },
+    errors: [],
+    cache: 'public, max-age=300',
+  },
+  {
+    id: 'events.list',
+    method: 'GET',
+    path: '/api/v1/events',
+    fn: 'events',
+    auth: 'public',
+    summary: 'Search events by title/venue, status and date range; stable pagination.',
+    request: { query: eventListQuerySchema },
+    responses: { 200: eventListSchema },
+    errors: [400],
+    cache: 'public, max-age=5',
+  },
+  {
+    id: 'events.get',
+    method: 'GET',
+    path: '/api/v1/events/{id}',
+    fn: 'events',
+    auth: 'public',
+    summary: 'Event detail with ticket types and live availability.',
+    request: { params: idParamsSchema },
+    responses: { 200: eventDetailSchema },
+    errors: [400, 404],
+    cache: 'public, max-age=2',
+  },
+  {
+    id: 'platform.health',
+    method: 'GET',
+    path: '/health',
+    fn: 'platform',
+    auth: 'public',
+    summary: 'Liveness plus the state of each dependency.',
+    request: {},
+    responses: { 200: healthSchema, 503: healthSchema },
+    errors: [],
+  },
+  {
+    id: 'platform.openapi',
+    method: 'GET',
+    path: '/api/v1/openapi.json',
+    fn: 'platform',
+    auth: 'public',
+    summary: 'This API as an OpenAPI 3.1 document.',
+    request: {},
+    responses: { 200: z.record(z.string(), z.unknown()) },
+    errors: [],
+    cache: 'public, max-age=60',
+  },
+] as const satisfies readonly RouteDef[];
+
+export type Route = (typeof routes)[number];
+export type RouteId = Route['id'];
+
+export function routeById<I extends RouteId>(id: I): Extract<Route, { id: I }> {
+  const found = routes.find((r) => r.id === id);
+  if (!found) throw new Error(`Unknown route ${id}`);
+  return found as Extract<Route, { id: I }>;
+}
+
+export function routesOf(fn: FunctionName): readonly RouteDef[] {
+  return routes.filter((r) => r.fn === fn);
+}
+
+/** Builds a concrete path: `buildPath('/api/v1/events/{id}', { id })`. */
+export function buildPath(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined) throw new Error(`Missing path parameter ${key}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** Type helpers for clients: body, query and success response of a route. */
+type SchemaOf<T> = T extends z.ZodType ? z.infer<T> : never;
+export type RouteBody<I extends RouteId> = Extract<Route, { id: I }>['request'] extends { body: infer B }
+  ? z.input<B & z.ZodType>
+  : undefined;
+export type RouteQuery<I extends RouteId> = Extract<Route, { id: I }>['request'] extends { query: infer Q }
+  ? z.input<Q & z.ZodType>
+  : undefined;
+export type RouteParams<I extends RouteId> = Extract<Route, { id: I }>['request'] extends { params: infer P }
+  ? z.input<P & z.ZodType>
+  : undefined;
+type SuccessOf<R> = R extends { responses: infer S } ? S[keyof S] : never;
+export type RouteResponse<I extends RouteId> = SchemaOf<SuccessOf<Extract<Route, { id: I }>>>;
