@@ -28,7 +28,13 @@ export const SEAT_STATUSES = ['available', 'held', 'reserved', 'sold', 'blocked'
 export const seatStatusSchema = z.enum(SEAT_STATUSES);
 export type SeatStatus = z.infer<typeof seatStatusSchema>;
 
-export const RESERVATION_STATUSES = ['pending_payment', 'confirmed', 'expired', 'cancelled', 'refunded'] as const;
+export const RESERVATION_STATUSES = [
+  'pending_payment',
+  'confirmed',
+  'expired',
+  'cancelled',
+  'refunded',
+] as const;
 export const reservationStatusSchema = z.enum(RESERVATION_STATUSES);
 
 export const waitingRoomSettingsSchema = z

@@ -47,7 +47,12 @@ function operation(route: RouteDef) {
     const props = (json.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((json.required as string[] | undefined) ?? []);
     for (const [name, propSchema] of Object.entries(props)) {
-      parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: propSchema });
+      parameters.push({
+        name,
+        in: where,
+        required: where === 'path' || required.has(name),
+        schema: propSchema,
+      });
     }
   }
   if (route.admission) {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { eventDetailSchema, eventStatusSchema, eventSummarySchema, LIMITS, paginated, userSchema } from './domain';
+import {
+  eventDetailSchema,
+  eventStatusSchema,
+  eventSummarySchema,
+  LIMITS,
+  paginated,
+  userSchema,
+} from './domain';
 
 /**
  * The route table: the one place a REST route is declared. CDK builds API Gateway from it, the local

@@ -70,7 +70,11 @@ export const configParts = {
   connections: z.object({
     CONNECTIONS_TABLE: nonEmpty,
     /** Seconds a connection row lives without activity before the sweep and TTL remove it. */
-    CONNECTION_TTL_SECONDS: z.coerce.number().int().positive().default(2 * 60 * 60),
+    CONNECTION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(2 * 60 * 60),
   }),
   websocketManagement: z.object({ WS_MANAGEMENT_ENDPOINT: nonEmpty }),
   holdExpiry: z.object({ HOLD_EXPIRY_STATE_MACHINE_ARN: nonEmpty }),
@@ -82,8 +86,11 @@ export class ConfigError extends Error {
 
 type Parts = typeof configParts;
 type PartName = keyof Parts;
-type Merge<T extends readonly PartName[]> = z.infer<Parts['base']> & UnionToIntersection<z.infer<Parts[T[number]]>>;
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type Merge<T extends readonly PartName[]> = z.infer<Parts['base']> &
+  UnionToIntersection<z.infer<Parts[T[number]]>>;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
 
 /** Parses the named parts from `env`; throws one ConfigError naming every missing or invalid variable. */
 export function loadConfig<const T extends readonly PartName[]>(
@@ -95,7 +102,9 @@ export function loadConfig<const T extends readonly PartName[]>(
   for (const name of ['base', ...parts] as PartName[]) {
     const result = configParts[name].safeParse(env);
     if (result.success) Object.assign(out, result.data);
-    else for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || name}: ${issue.message}`);
+    else
+      for (const issue of result.error.issues)
+        problems.push(`${issue.path.join('.') || name}: ${issue.message}`);
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return out as Merge<T>;

@@ -1,0 +1,31 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { jwksOf, type SigningKey, signJwt } from '../../shared/jwt';
+import type { Clock, TokenIssuer } from '../ports';
+
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+export function rs256TokenIssuer(
+  key: SigningKey,
+  opts: { issuer: string; audience: string; accessTtlSeconds: number; clock: Clock },
+): TokenIssuer {
+  const jwks = jwksOf(key);
+  const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+  return {
+    accessToken(user) {
+      const token = signJwt({ sub: user.id, role: user.role, email: user.email }, key, {
+        issuer: opts.issuer,
+        audience: opts.audience,
+        ttlSeconds: opts.accessTtlSeconds,
+        now: opts.clock.now().getTime(),
+      });
+      return { token, expiresIn: opts.accessTtlSeconds };
+    },
+    refreshToken() {
+      const token = randomBytes(32).toString('base64url');
+      return { token, hash: hashRefreshToken(token) };
+    },
+    hashRefreshToken,
+    refreshTtlSeconds: REFRESH_TOKEN_TTL_SECONDS,
+    jwks: () => jwks,
+  };
+}

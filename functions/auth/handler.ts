@@ -1,0 +1,29 @@
+import { createHttpHandler } from '../shared/http';
+import { getAuthDeps } from './deps';
+import { login } from './use-cases/login';
+import { logout } from './use-cases/logout';
+import { me } from './use-cases/me';
+import { refresh } from './use-cases/refresh';
+import { register } from './use-cases/register';
+
+/** auth: /api/v1/auth/* — parse (shared route table), call a use case, map the result. */
+export const handler = createHttpHandler('auth', {
+  'auth.register': async ({ body, sourceIp }) => ({
+    status: 201,
+    body: await register(await getAuthDeps(), { ...body, sourceIp }),
+  }),
+  'auth.login': async ({ body, sourceIp }) => ({
+    status: 200,
+    body: await login(await getAuthDeps(), { ...body, sourceIp }),
+  }),
+  'auth.refresh': async ({ body, sourceIp }) => ({
+    status: 200,
+    body: await refresh(await getAuthDeps(), { refreshToken: body.refreshToken, sourceIp }),
+  }),
+  'auth.logout': async ({ body, sourceIp }) => {
+    await logout(await getAuthDeps(), { refreshToken: body.refreshToken, sourceIp });
+    return { status: 204 };
+  },
+  'auth.me': async ({ auth }) => ({ status: 200, body: await me(await getAuthDeps(), auth.userId) }),
+  'auth.jwks': async () => ({ status: 200, body: (await getAuthDeps()).tokens.jwks() }),
+});

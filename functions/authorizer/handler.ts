@@ -1,0 +1,57 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { getAccessTokenVerifier } from '../shared/jwt';
+import { createLogger } from '../shared/logger';
+
+/**
+ * Lambda REQUEST authorizers. They only authenticate: the verified token's `sub`, `role` and `email` become
+ * the context every handler reads its caller from. Role checks happen again in handlers and use cases.
+ * Throwing exactly `Unauthorized` is API Gateway's convention for a 401.
+ */
+const logger = createLogger('authorizer');
+
+function policy(
+  principalId: string,
+  effect: 'Allow' | 'Deny',
+  resource: string,
+  context?: Record<string, string>,
+) {
+  return {
+    principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
+    },
+    ...(context ? { context } : {}),
+  } satisfies APIGatewayAuthorizerResult;
+}
+
+async function authorize(token: string | undefined, methodArn: string) {
+  if (!token) throw new Error('Unauthorized');
+  try {
+    const claims = await (await getAccessTokenVerifier()).verify(token);
+    return policy(claims.sub, 'Allow', methodArn, {
+      userId: claims.sub,
+      role: claims.role,
+      email: claims.email,
+    });
+  } catch (err) {
+    logger.info('token rejected', { reason: (err as Error).name });
+    throw new Error('Unauthorized');
+  }
+}
+
+function headerOf(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name && v) return v;
+  return undefined;
+}
+
+/** REST: `Authorization: Bearer <access token>`. */
+export async function handler(event: APIGatewayRequestAuthorizerEvent) {
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(headerOf(event, 'authorization') ?? '');
+  return authorize(match?.[1], event.methodArn);
+}
+
+/** WebSocket `$connect`: browsers cannot set headers on a WebSocket, so the token rides in `?token=`. */
+export async function wsHandler(event: APIGatewayRequestAuthorizerEvent) {
+  return authorize(event.queryStringParameters?.token ?? undefined, event.methodArn);
+}
