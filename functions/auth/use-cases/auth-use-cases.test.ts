@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { User } from '../../../shared/domain';
+import { ConflictError, TooManyRequestsError, UnauthenticatedError } from '../../shared/errors';
+import type { AuditEntry, AuthDeps, RefreshTokenRecord, UserRecord } from '../ports';
+import { login } from './login';
+import { refresh } from './refresh';
+import { register } from './register';
+
+/** Unit tests with in-memory ports: no network. Integration tests cover the real adapters. */
+function fakeDeps() {
+  const users = new Map<string, UserRecord>();
+  const tokens = new Map<string, RefreshTokenRecord & { hash: string }>();
+  const audit: AuditEntry[] = [];
+  const failures = new Map<string, number>();
+  const locks = new Set<string>();
+  let seq = 0;
+  const deps: AuthDeps = {
+    users: {
+      async create(i) {
+        if ([...users.values()].some((u) => u.email === i.email)) return null;
+        const u: UserRecord = {
+          id: randomUUID(),
+          email: i.email,
+          name: i.name,
+          role: i.role,
+          createdAt: new Date().toISOString(),
+          passwordHash: i.passwordHash,
+        };
+        users.set(u.id, u);
+        const { passwordHash: _p, ...pub } = u;
+        return pub;
+      },
+      findByEmail: async (e) => [...users.values()].find((u) => u.email === e) ?? null,
+      findById: async (id) => {
+        const u = users.get(id);
+        if (!u) return null;
+        const { passwordHash: _p, ...pub } = u;
+        return pub as User;
+      },
+    },
+    refreshTokens: {
+      insert: async (i) => {
+        tokens.set(i.tokenHash, {
+          id: randomUUID(),
+          hash: i.tokenHash,
+          userId: i.userId,
+          familyId: i.familyId,
+          expiresAt: i.expiresAt,
+          rotatedAt: null,
+          revokedAt: null,
+        });
+      },
+      withLockedToken: async (hash, fn) =>
+        fn(tokens.get(hash) ?? null, {
+          markRotated: async (id) => {
+            for (const t of tokens.values()) if (t.id === id) t.rotatedAt = new Date();
+          },
+          revokeFamily: async (familyId) => {
+            for (const t of tokens.values()) if (t.familyId === familyId) t.revokedAt ??= new Date();
+          },
+          insert: (i) => deps.refreshTokens.insert(i),
+        }),
+      revokeFamilyOf: async () => null,
+    },
+    audit: { record: async (e) => void audit.push(e) },
+    attempts: {
+      lockedFor: async (e) => (locks.has(e) ? 900 : 0),
+      recordFailure: async (e) => {
+        const n = (failures.get(e) ?? 0) + 1;
+        failures.set(e, n);
+        if (n >= 5 && !locks.has(e)) {
+          locks.add(e);
+          return { failures: n, locked: true };
+        }
+        return { failures: n, locked: false };
+      },
+      reset: async (e) => void failures.delete(e),
+    },
+    hasher: { hash: async (p) => `h:${p}`, verify: async (p, h) => h === `h:${p}` },
+    tokens: {
+      accessToken: () => ({ token: `access-${++seq}`, expiresIn: 900 }),
+      refreshToken: () => {
+        const token = `refresh-${++seq}`;
+        return { token, hash: `#${token}` };
+      },
+      hashRefreshToken: (t) => `#${t}`,
+      refreshTtlSeconds: 3600,
+      jwks: () => ({ keys: [] }),
+    },
+    clock: { now: () => new Date() },
+  };
+  return { deps, audit, tokens };
+}
+
+describe('auth use cases', () => {
+  let f: ReturnType<typeof fakeDeps>;
+  beforeEach(() => {
+    f = fakeDeps();
+  });
+  const creds = { email: 'Kim@Example.com', password: 'password-1', name: 'Kim', sourceIp: '1.2.3.4' };
+
+  it('register normalises the email and refuses a duplicate', async () => {
+    const out = await register(f.deps, creds);
+    expect(out.user.email).toBe('kim@example.com');
+    await expect(register(f.deps, { ...creds, email: 'kim@example.com' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
+  it('login locks after five failures; the sixth attempt is refused even with the right password', async () => {
+    await register(f.deps, creds);
+    for (let i = 0; i < 5; i++) {
+      await expect(login(f.deps, { ...creds, password: 'wrong' })).rejects.toBeInstanceOf(
+        UnauthenticatedError,
+      );
+    }
+    const sixth = login(f.deps, creds);
+    await expect(sixth).rejects.toBeInstanceOf(TooManyRequestsError);
+    expect(f.audit.filter((a) => a.action === 'auth.login.failed')).toHaveLength(5);
+    expect(f.audit.filter((a) => a.action === 'auth.login.locked')).toHaveLength(1);
+    expect(f.audit.filter((a) => a.action === 'auth.login.refused_locked')).toHaveLength(1);
+  });
+
+  it('refresh rotates once; replaying the old token revokes the family', async () => {
+    const first = await register(f.deps, creds);
+    const second = await refresh(f.deps, { refreshToken: first.refreshToken, sourceIp: 'x' });
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    await expect(refresh(f.deps, { refreshToken: first.refreshToken, sourceIp: 'x' })).rejects.toBeInstanceOf(
+      UnauthenticatedError,
+    );
+    await expect(
+      refresh(f.deps, { refreshToken: second.refreshToken, sourceIp: 'x' }),
+    ).rejects.toBeInstanceOf(UnauthenticatedError);
+    expect(f.audit.some((a) => a.action === 'auth.refresh.reuse_detected')).toBe(true);
+  });
+
+  it('refresh refuses an expired token', async () => {
+    const first = await register(f.deps, creds);
+    for (const t of f.tokens.values()) t.expiresAt = new Date(Date.now() - 1000);
+    await expect(refresh(f.deps, { refreshToken: first.refreshToken, sourceIp: 'x' })).rejects.toBeInstanceOf(
+      UnauthenticatedError,
+    );
+  });
+});

@@ -1,0 +1,111 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { ConflictError, TooManyRequestsError } from './errors';
+import { createHttpHandler } from './http';
+
+const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
+function event(over: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
+  return {
+    resource: '/api/v1/auth/register',
+    path: '/api/v1/auth/register',
+    httpMethod: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: { requestId: 'r', identity: { sourceIp: '127.0.0.1' } } as APIGatewayProxyEvent['requestContext'],
+    ...over,
+  };
+}
+const json = (r: APIGatewayProxyResult) => JSON.parse(r.body);
+
+let seen: unknown;
+const handler = createHttpHandler('auth', {
+  'auth.register': async (req) => {
+    seen = req.body;
+    if (req.body.email === 'taken@example.com') throw new ConflictError('EMAIL_TAKEN', 'taken');
+    if (req.body.email === 'boom@example.com') throw new Error('SELECT secret FROM users -- internal detail');
+    return { status: 201, body: { ok: true } };
+  },
+  'auth.login': async () => {
+    throw new TooManyRequestsError(120, 'ACCOUNT_LOCKED');
+  },
+  'auth.refresh': async () => ({ status: 200, body: {} }),
+  'auth.logout': async () => ({ status: 204 }),
+  'auth.me': async (req) => ({ status: 200, body: { id: req.auth.userId } }),
+  'auth.jwks': async () => ({ status: 200, body: { keys: [] } }),
+});
+const call = (e: Partial<APIGatewayProxyEvent>) => handler(event(e), context) as Promise<APIGatewayProxyResult>;
+const valid = { email: 'new@example.com', password: 'longenough', name: 'New' };
+
+describe('HTTP edge', () => {
+  it('validates and strips unknown fields such as role', async () => {
+    const r = await call({ body: JSON.stringify({ ...valid, role: 'admin' }) });
+    expect(r.statusCode).toBe(201);
+    expect(seen).toEqual(valid);
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
+    const r = await call({ body: '{"email": ' });
+    expect(r.statusCode).toBe(400);
+    expect(json(r).error.code).toBe('MALFORMED_JSON');
+  });
+
+  it('answers missing and mistyped fields with 400 and details', async () => {
+    const r = await call({ body: JSON.stringify({ email: 5, password: 'short' }) });
+    expect(r.statusCode).toBe(400);
+    const body = json(r);
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['email', 'name', 'password']);
+  });
+
+  it('refuses a non-JSON content type with 415', async () => {
+    const r = await call({ headers: { 'content-type': 'text/plain' }, body: JSON.stringify(valid) });
+    expect(r.statusCode).toBe(415);
+  });
+
+  it('maps typed errors to their status and envelope', async () => {
+    const r = await call({ body: JSON.stringify({ ...valid, email: 'taken@example.com' }) });
+    expect(r.statusCode).toBe(409);
+    expect(json(r)).toEqual({ error: { code: 'EMAIL_TAKEN', message: 'taken' } });
+  });
+
+  it('sets Retry-After on 429', async () => {
+    const r = await call({
+      resource: '/api/v1/auth/login',
+      body: JSON.stringify({ email: 'a@example.com', password: 'x' }),
+    });
+    expect(r.statusCode).toBe(429);
+    expect(r.headers?.['Retry-After']).toBe('120');
+  });
+
+  it('hides unknown errors behind a generic 500', async () => {
+    const r = await call({ body: JSON.stringify({ ...valid, email: 'boom@example.com' }) });
+    expect(r.statusCode).toBe(500);
+    expect(r.body).not.toMatch(/SELECT|secret|at /);
+    expect(json(r)).toEqual({ error: { code: 'INTERNAL', message: 'Internal server error' } });
+  });
+
+  it('requires the authorizer context on user routes', async () => {
+    const r = await call({ resource: '/api/v1/auth/me', httpMethod: 'GET' });
+    expect(r.statusCode).toBe(401);
+    const authed = await call({
+      resource: '/api/v1/auth/me',
+      httpMethod: 'GET',
+      requestContext: {
+        requestId: 'r',
+        authorizer: { userId: 'u-1', role: 'user', email: 'a@example.com' },
+      } as unknown as APIGatewayProxyEvent['requestContext'],
+    });
+    expect(json(authed)).toEqual({ id: 'u-1' });
+  });
+
+  it('answers a route that is not this function’s with 404', async () => {
+    const r = await call({ resource: '/api/v1/events', httpMethod: 'GET' });
+    expect(r.statusCode).toBe(404);
+  });
+});
