@@ -9,13 +9,23 @@ describe('loadConfig', () => {
       act();
     } catch (err) {
       const msg = (err as Error).message;
-      for (const name of ['DATABASE_URL', 'REDIS_URL', 'JWT_ISSUER', 'CONNECTIONS_TABLE']) expect(msg).toContain(name);
+      for (const name of ['DATABASE_URL', 'REDIS_URL', 'JWT_ISSUER', 'CONNECTIONS_TABLE'])
+        expect(msg).toContain(name);
     }
   });
 
   it('parses and defaults the parts asked for', () => {
-    const c = loadConfig(['database', 'jwt'], { DATABASE_URL: 'postgres://x', JWT_ISSUER: 'i', DB_POOL_MAX: '3' });
-    expect(c).toMatchObject({ DATABASE_URL: 'postgres://x', DB_POOL_MAX: 3, JWT_AUDIENCE: 'tiketi-api', STAGE: 'local' });
+    const c = loadConfig(['database', 'jwt'], {
+      DATABASE_URL: 'postgres://x',
+      JWT_ISSUER: 'i',
+      DB_POOL_MAX: '3',
+    });
+    expect(c).toMatchObject({
+      DATABASE_URL: 'postgres://x',
+      DB_POOL_MAX: 3,
+      JWT_AUDIENCE: 'tiketi-api',
+      STAGE: 'local',
+    });
   });
 
   it('accepts the AWS shape (endpoint + secret) instead of a URL', () => {

@@ -17,7 +17,10 @@ function event(over: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
     stageVariables: null,
     body: null,
     isBase64Encoded: false,
-    requestContext: { requestId: 'r', identity: { sourceIp: '127.0.0.1' } } as APIGatewayProxyEvent['requestContext'],
+    requestContext: {
+      requestId: 'r',
+      identity: { sourceIp: '127.0.0.1' },
+    } as APIGatewayProxyEvent['requestContext'],
     ...over,
   };
 }
@@ -39,7 +42,8 @@ const handler = createHttpHandler('auth', {
   'auth.me': async (req) => ({ status: 200, body: { id: req.auth.userId } }),
   'auth.jwks': async () => ({ status: 200, body: { keys: [] } }),
 });
-const call = (e: Partial<APIGatewayProxyEvent>) => handler(event(e), context) as Promise<APIGatewayProxyResult>;
+const call = (e: Partial<APIGatewayProxyEvent>) =>
+  handler(event(e), context) as Promise<APIGatewayProxyResult>;
 const valid = { email: 'new@example.com', password: 'longenough', name: 'New' };
 
 describe('HTTP edge', () => {
@@ -60,7 +64,11 @@ describe('HTTP edge', () => {
     expect(r.statusCode).toBe(400);
     const body = json(r);
     expect(body.error.code).toBe('VALIDATION_FAILED');
-    expect(body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['email', 'name', 'password']);
+    expect(body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'email',
+      'name',
+      'password',
+    ]);
   });
 
   it('refuses a non-JSON content type with 415', async () => {
