@@ -38,3 +38,11 @@ describe('route table', () => {
     }
   });
 });
+
+describe('docs/openapi.json', () => {
+  it('is the document the route table generates (run `npm run openapi` after changing a route)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const committed = JSON.parse(await readFile(new URL('../docs/openapi.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+  });
+});
