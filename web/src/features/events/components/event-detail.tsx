@@ -1,0 +1,267 @@
+import { useId } from 'react';
+import { Link } from 'react-router';
+import { ErrorState } from '../../../components/ui/error-state';
+import { NotFoundView } from '../../../components/ui/not-found-view';
+import { Skeleton } from '../../../components/ui/skeleton';
+import { isApiError } from '../../../lib/api';
+import type { EventDetail as EventDetailData, EventStatus } from '../../../lib/contract';
+import { genericErrorKey } from '../../../lib/describe-error';
+import { formatDateTimeLong, formatNumber, formatPrice } from '../../../lib/format';
+import { useDocumentTitle } from '../../../lib/hooks/use-document-title';
+import { useI18n } from '../../../lib/i18n';
+import { isEventId, useEvent } from '../api/get-event';
+import { StatusBadge } from './status-badge';
+
+/** Event detail page content: loading, not-found and error states, then the event. */
+export function EventDetail({ eventId }: { eventId: string | undefined }) {
+  const { t } = useI18n();
+  const event = useEvent(eventId);
+  useDocumentTitle(event.data?.title ?? null);
+
+  const notFound =
+    !isEventId(eventId) ||
+    (isApiError(event.error) && (event.error.code === 'EVENT_NOT_FOUND' || event.error.status === 404));
+  if (notFound) {
+    return (
+      <NotFoundView
+        title={t('notFound.eventTitle')}
+        body={t('notFound.eventBody')}
+        linkLabel={t('event.back')}
+        linkTo="/"
+      />
+    );
+  }
+  if (event.isPending) return <EventDetailSkeleton label={t('common.loading')} />;
+  if (event.isError) {
+    return (
+      <ErrorState
+        title={t('event.loadError')}
+        message={t(genericErrorKey(event.error))}
+        retryLabel={t('common.retry')}
+        onRetry={() => void event.refetch()}
+      />
+    );
+  }
+  return <EventDetailView event={event.data} />;
+}
+
+function EventDetailView({ event }: { event: EventDetailData }) {
+  const { t, intlLocale } = useI18n();
+  const bookNoteId = useId();
+  const price = (amount: number) => formatPrice(amount, intlLocale, event.currency);
+  const number = (value: number) => formatNumber(value, intlLocale);
+  const { availability } = event;
+
+  return (
+    <article className="event-detail">
+      <p>
+        <Link className="back-link" to="/">
+          ← {t('event.back')}
+        </Link>
+      </p>
+      <header className="event-detail__header">
+        <div className="event-card__badges">
+          <StatusBadge status={event.status} />
+        </div>
+        <h1 className="page-title" tabIndex={-1}>
+          {event.title}
+        </h1>
+      </header>
+
+      <div className="event-detail__layout">
+        <div className="event-detail__main">
+          {event.imageUrl ? (
+            <img className="event-detail__image" src={event.imageUrl} alt="" decoding="async" />
+          ) : null}
+          <dl className="facts">
+            <div>
+              <dt>{t('event.when')}</dt>
+              <dd>
+                <time dateTime={event.startsAt}>{formatDateTimeLong(event.startsAt, intlLocale)}</time>
+                <span className="muted"> ({t('event.timezoneNote')})</span>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('event.where')}</dt>
+              <dd>{event.venue}</dd>
+            </div>
+            <div>
+              <dt>{t('event.salesWindow')}</dt>
+              <dd>
+                {t('event.salesWindowValue', {
+                  open: formatDateTimeLong(event.salesOpenAt, intlLocale),
+                  close: formatDateTimeLong(event.salesCloseAt, intlLocale),
+                })}
+              </dd>
+            </div>
+          </dl>
+
+          {event.description ? (
+            <section className="section" aria-labelledby={`${bookNoteId}-about`}>
+              <h2 id={`${bookNoteId}-about`} className="section__title">
+                {t('event.description')}
+              </h2>
+              {/* Plain text, rendered as text: line breaks kept by CSS, never parsed as HTML. */}
+              <p className="event-detail__description">{event.description}</p>
+            </section>
+          ) : null}
+
+          {event.priceTiers.length > 0 ? (
+            <section className="section" aria-labelledby={`${bookNoteId}-tiers`}>
+              <h2 id={`${bookNoteId}-tiers`} className="section__title">
+                {t('event.priceTiers')}
+              </h2>
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('event.tier')}</th>
+                    <th scope="col" className="num">
+                      {t('event.price')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('event.seats')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {event.priceTiers.map((tier) => (
+                    <tr key={tier.tier}>
+                      <th scope="row">{tier.tier}</th>
+                      <td className="num">{price(tier.price)}</td>
+                      <td className="num">{number(tier.seats)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
+
+          {event.ticketTypes.length > 0 ? (
+            <section className="section" aria-labelledby={`${bookNoteId}-types`}>
+              <h2 id={`${bookNoteId}-types`} className="section__title">
+                {t('event.ticketTypes')}
+              </h2>
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('event.ticketName')}</th>
+                    <th scope="col" className="num">
+                      {t('event.price')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('event.ticketAvailable')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {event.ticketTypes.map((type) => (
+                    <tr key={type.id}>
+                      <th scope="row">{type.name}</th>
+                      <td className="num">{price(type.price)}</td>
+                      <td className="num">
+                        {type.available === 0 ? (
+                          <span className="badge badge--cancelled">{t('events.soldOut')}</span>
+                        ) : (
+                          `${number(type.available)} / ${number(type.capacity)}`
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
+
+          {event.priceTiers.length === 0 && event.ticketTypes.length === 0 ? (
+            <p className="muted">{t('event.noTickets')}</p>
+          ) : null}
+        </div>
+
+        <aside className="event-detail__aside" aria-labelledby={`${bookNoteId}-availability`}>
+          <div className="panel">
+            <h2 id={`${bookNoteId}-availability`} className="section__title">
+              {t('event.availability')}
+            </h2>
+            <dl className="stats">
+              <div>
+                <dt>{t('event.available')}</dt>
+                <dd>{number(availability.available)}</dd>
+              </div>
+              <div>
+                <dt>{t('event.held')}</dt>
+                <dd>{number(availability.held)}</dd>
+              </div>
+              <div>
+                <dt>{t('event.sold')}</dt>
+                <dd>{number(availability.sold)}</dd>
+              </div>
+              <div>
+                <dt>{t('event.total')}</dt>
+                <dd>{number(availability.total)}</dd>
+              </div>
+            </dl>
+            {availability.total > 0 ? (
+              <div className="meter" aria-hidden="true">
+                <span
+                  className="meter__sold"
+                  style={{ width: `${(availability.sold / availability.total) * 100}%` }}
+                />
+                <span
+                  className="meter__held"
+                  style={{ width: `${(availability.held / availability.total) * 100}%` }}
+                />
+              </div>
+            ) : null}
+            <p className="muted small">{t('event.maxPerUser', { count: event.maxSeatsPerUser })}</p>
+            {event.waitingRoom ? <p className="notice small">{t('event.waitingRoom')}</p> : null}
+            {/* Booking ships in a later issue: the button is visible but disabled, with the reason. */}
+            <button
+              type="button"
+              className="button button--primary button--block"
+              disabled
+              aria-describedby={bookNoteId}
+            >
+              {t('event.book')}
+            </button>
+            <p id={bookNoteId} className="muted small">
+              {t(bookingNoteKey(event.status))}
+            </p>
+          </div>
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+/** Why the booking button is disabled. Booking itself ships in a later issue. */
+function bookingNoteKey(status: EventStatus) {
+  switch (status) {
+    case 'on_sale':
+      return 'event.bookComingSoon';
+    case 'closed':
+      return 'event.salesClosedNote';
+    case 'cancelled':
+      return 'event.cancelledNote';
+    case 'draft':
+      return 'event.notOnSaleNote';
+  }
+}
+
+function EventDetailSkeleton({ label }: { label: string }) {
+  return (
+    <div className="event-detail">
+      <p className="visually-hidden" role="status">
+        {label}
+      </p>
+      <Skeleton width="30%" height="1rem" />
+      <Skeleton width="70%" height="2.25rem" />
+      <div className="event-detail__layout">
+        <div className="event-detail__main">
+          <Skeleton width="100%" height="6rem" />
+          <Skeleton width="100%" height="10rem" />
+        </div>
+        <Skeleton width="100%" height="16rem" />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,256 @@
+import {
+  type AuthResult,
+  buildPath,
+  type RouteBody,
+  type RouteDef,
+  type RouteId,
+  type RouteParams,
+  type RouteQuery,
+  type RouteResponse,
+  routeById,
+} from '../contract';
+import type { SessionStore } from '../session/session-store';
+import { ApiError, parseErrorResponse } from './api-error';
+
+/**
+ * A typed client generated from the route table: `call('events.get', { params: { id } })` knows the path,
+ * method, auth level, and the request and response types of every route in `shared/routes.ts`.
+ */
+
+/** A key is required when its type has required fields, optional when all fields are, absent when undefined. */
+type Slot<K extends string, T> = [T] extends [undefined]
+  ? { readonly [P in K]?: undefined }
+  : Partial<T> extends T
+    ? { readonly [P in K]?: T }
+    : { readonly [P in K]: T };
+
+export type ApiCallOptions<I extends RouteId> = Slot<'params', RouteParams<I>> &
+  Slot<'query', RouteQuery<I>> &
+  Slot<'body', RouteBody<I>> & {
+    /**
+     * Bearer token. Omitted: the session's access token for `user`/`admin` routes (with silent refresh),
+     * none for public routes. A string: sent as-is, no refresh. `null`: no Authorization header.
+     */
+    readonly token?: string | null;
+    readonly signal?: AbortSignal;
+  };
+
+type ApiCallArgs<I extends RouteId> =
+  Partial<ApiCallOptions<I>> extends ApiCallOptions<I>
+    ? [options?: ApiCallOptions<I>]
+    : [options: ApiCallOptions<I>];
+
+/** Success body of a route; `undefined` for empty responses (204). */
+export type ApiResult<I extends RouteId> = [RouteResponse<I>] extends [never] ? undefined : RouteResponse<I>;
+
+export interface ApiClient {
+  call<I extends RouteId>(id: I, ...args: ApiCallArgs<I>): Promise<ApiResult<I>>;
+  /**
+   * Exchanges the stored refresh token for a new access token. Single-flight: concurrent callers share one
+   * request. Resolves null (and clears the session) when the server refuses the token.
+   */
+  refresh(): Promise<string | null>;
+  /** Clears the session at once, then revokes the refresh token family (best effort). */
+  signOut(): Promise<void>;
+  readonly session: SessionStore;
+}
+
+type Lock = <T>(name: string, task: () => Promise<T>) => Promise<T>;
+
+export interface ApiClientOptions {
+  /** `config.json`'s `apiUrl`: an origin (`''` = same origin) or the API root ending in `/api/v1`. */
+  baseUrl: string;
+  session: SessionStore;
+  fetch?: typeof fetch;
+  /**
+   * Serializes refreshes across tabs: with rotation and reuse detection, two tabs refreshing the same token
+   * at once would revoke the family. Defaults to the Web Locks API when present, otherwise no lock.
+   */
+  lock?: Lock;
+  /** Called when a refresh is refused and the session was cleared (e.g. to show "session expired"). */
+  onSessionExpired?: () => void;
+  timeoutMs?: number;
+}
+
+const REFRESH_LOCK = 'tiketi.auth.refresh';
+
+function defaultLock(): Lock | undefined {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  if (!locks?.request) return undefined;
+  // lib.dom types the callback's result as the lock's value; an async task resolves to it.
+  return <T>(name: string, task: () => Promise<T>) => locks.request(name, task) as unknown as Promise<T>;
+}
+
+/**
+ * The prefix to put in front of the route table's paths. `config.json`'s `apiUrl` may name the origin
+ * (`https://api.example.com`, `''`) or the API root including the paths' common prefix (`/api/v1`,
+ * `https://x.execute-api…/prod/api/v1`); a trailing `/api/v1` or `/api` is dropped so it is not doubled.
+ */
+export function apiBaseFrom(apiUrl: string): string {
+  return apiUrl.replace(/\/+$/, '').replace(/\/api(?:\/v1)?$/, '');
+}
+
+export function toQueryString(query: Record<string, unknown> | undefined): string {
+  if (!query) return '';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal | undefined {
+  if (typeof AbortSignal.timeout !== 'function') return signal;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  if (!signal) return timeout;
+  return typeof AbortSignal.any === 'function' ? AbortSignal.any([signal, timeout]) : signal;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const { session, onSessionExpired, timeoutMs = 15_000 } = options;
+  const baseUrl = apiBaseFrom(options.baseUrl);
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const lock = options.lock ?? defaultLock();
+  let refreshInFlight: Promise<string | null> | null = null;
+
+  interface Request {
+    params?: Record<string, string>;
+    query?: Record<string, unknown>;
+    body?: unknown;
+    signal?: AbortSignal;
+  }
+
+  async function send(route: RouteDef, request: Request, token: string | null): Promise<Response> {
+    const url = `${baseUrl}${buildPath(route.path, request.params)}${toQueryString(request.query)}`;
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    try {
+      return await fetchImpl(url, {
+        method: route.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: withTimeout(request.signal, timeoutMs),
+        credentials: 'omit',
+      });
+    } catch (error) {
+      // A cancellation by the caller (React Query unmounting) is not an API error: let it through.
+      if (request.signal?.aborted) throw error;
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      throw new ApiError({
+        status: 0,
+        code: 'NETWORK_ERROR',
+        message: timedOut ? 'The request timed out' : 'Network request failed',
+      });
+    }
+  }
+
+  async function readBody(response: Response): Promise<unknown> {
+    if (response.status === 204) return undefined;
+    const text = await response.text();
+    if (!text) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ApiError({ status: response.status, code: 'UNKNOWN', message: 'The response was not JSON' });
+    }
+  }
+
+  function expire() {
+    const wasSignedIn = session.getSnapshot().signedIn;
+    session.clear();
+    if (wasSignedIn) onSessionExpired?.();
+  }
+
+  async function doRefresh(): Promise<string | null> {
+    // Read inside the lock: another tab may have rotated the token while we waited.
+    const refreshToken = session.getRefreshToken();
+    if (!refreshToken) {
+      expire();
+      return null;
+    }
+    const epoch = session.getEpoch();
+    const response = await send(routeById('auth.refresh'), { body: { refreshToken } }, null);
+    if (response.ok) {
+      const result = (await readBody(response)) as AuthResult;
+      if (session.getEpoch() !== epoch) {
+        // Signed out while the refresh was in flight: do not sign back in; revoke what we just received.
+        void revoke(result.refreshToken);
+        return null;
+      }
+      session.setAuth(result);
+      return result.accessToken;
+    }
+    const error = await parseErrorResponse(response);
+    if (error.status === 400 || error.status === 401) {
+      // Only end the session this token belonged to (not one signed in since the refresh started).
+      if (session.getEpoch() === epoch) expire();
+      return null;
+    }
+    // 429/5xx: the token may still be good; keep the session and report the failure.
+    throw error;
+  }
+
+  function refresh(): Promise<string | null> {
+    if (!refreshInFlight) {
+      const run = lock ? lock(REFRESH_LOCK, doRefresh) : doRefresh();
+      refreshInFlight = run.finally(() => {
+        refreshInFlight = null;
+      });
+    }
+    return refreshInFlight;
+  }
+
+  const unauthenticated = () =>
+    new ApiError({ status: 401, code: 'UNAUTHENTICATED', message: 'Sign in to continue' });
+
+  async function call<I extends RouteId>(id: I, ...args: ApiCallArgs<I>): Promise<ApiResult<I>> {
+    const route: RouteDef = routeById(id);
+    const opts = (args[0] ?? {}) as Request & { token?: string | null };
+    const automatic = opts.token === undefined && route.auth !== 'public';
+    let token = opts.token !== undefined ? opts.token : automatic ? session.getAccessToken() : null;
+
+    if (automatic && !token) {
+      // No (fresh) access token in memory, e.g. after a reload: resume the session before calling.
+      token = await refresh();
+      if (!token) throw unauthenticated();
+    }
+
+    let response = await send(route, opts, token);
+
+    if (response.status === 401 && automatic) {
+      // Another request may already have refreshed while ours was in flight; otherwise refresh once.
+      const current = session.getAccessToken();
+      const next = current && current !== token ? current : await refresh();
+      if (!next) throw unauthenticated();
+      response = await send(route, opts, next);
+      if (response.status === 401) {
+        const error = await parseErrorResponse(response);
+        expire();
+        throw error;
+      }
+    }
+
+    if (!response.ok) throw await parseErrorResponse(response);
+    return (await readBody(response)) as ApiResult<I>;
+  }
+
+  async function revoke(refreshToken: string): Promise<void> {
+    try {
+      const response = await send(routeById('auth.logout'), { body: { refreshToken } }, null);
+      await response.body?.cancel();
+    } catch {
+      // Already signed out locally; the family expires on its own if the server was unreachable.
+    }
+  }
+
+  async function signOut(): Promise<void> {
+    const refreshToken = session.getRefreshToken();
+    session.clear();
+    if (refreshToken) await revoke(refreshToken);
+  }
+
+  return { call, refresh, signOut, session };
+}
