@@ -7,7 +7,7 @@ describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument();
 
   it('validates against the OpenAPI 3.1 schema', async () => {
-    const result = await new Validator().validate(doc as unknown as object);
+    const result = await new Validator().validate(doc as unknown as Parameters<Validator['validate']>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
   });

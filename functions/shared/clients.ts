@@ -59,13 +59,17 @@ export async function databaseClientConfig(c: Z<'database'>): Promise<pg.ClientC
 }
 
 export async function createPool(c: Z<'database'>): Promise<pg.Pool> {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     ...(await databaseClientConfig(c)),
     max: c.DB_POOL_MAX,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
     statement_timeout: 10_000,
   });
+  // An idle client dropped by the server (RDS Proxy idle timeout, failover) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on('error', () => {});
+  return pool;
 }
 
 export async function createRedis(c: Z<'redis'>): Promise<Redis> {
@@ -82,8 +86,20 @@ export async function createRedis(c: Z<'redis'>): Promise<Redis> {
   return new Redis({ ...common, host: c.REDIS_HOST, port: c.REDIS_PORT, password: auth?.authToken, tls: {} });
 }
 
-export const getPool = once(() => createPool(loadConfig(['database'])));
-export const getRedis = once(() => createRedis(loadConfig(['redis'])));
+let pool: Promise<pg.Pool> | undefined;
+let redis: Promise<Redis> | undefined;
+export const getPool = once(() => (pool = createPool(loadConfig(['database']))));
+export const getRedis = once(() => (redis = createRedis(loadConfig(['redis']))));
+
+/** Ends the pool and the Redis connection (local stack shutdown, tests); Lambda never needs it. */
+export async function closeClients(): Promise<void> {
+  const [p, r] = await Promise.allSettled([pool, redis]);
+  pool = redis = undefined;
+  await Promise.allSettled([
+    p.status === 'fulfilled' && p.value ? p.value.end() : undefined,
+    r.status === 'fulfilled' && r.value ? r.value.quit() : undefined,
+  ]);
+}
 export const getDynamo = once(async () =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
 );

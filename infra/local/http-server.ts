@@ -1,0 +1,31 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LOOPBACK, portBusyError, type ServiceName } from './ports';
+
+/** Listens on loopback; EADDRINUSE becomes the friendly "port busy" error. Returns the bound port. */
+export function listen(server: Server, port: number, service: ServiceName): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? portBusyError(service, port) : error);
+    };
+    server.once('error', onError);
+    server.listen({ port, host: LOOPBACK, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting, then drops idle and (after `graceMs`) active keep-alive connections so close() settles. */
+export function closeServer(server: Server, graceMs = 2000): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
