@@ -1,0 +1,164 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { configParts } from '../../functions/shared/config';
+import type { StageConfig } from './config';
+import { CONNECTIONS_TABLE_SCHEMA } from './connections-table';
+
+/**
+ * Maps the runtime config contract (functions/shared/config.ts) onto deployed resources: each config part a
+ * function declares becomes its environment variables AND the IAM grants those variables need, so a function
+ * can never be given a secret ARN it is not allowed to read, nor a grant it has no variable for.
+ */
+
+export type ConfigPart = keyof typeof configParts;
+
+export const JWT_AUDIENCE = 'tiketi-api';
+
+/** What connection bookkeeping needs (no Scan, no table management beyond DescribeTable for health checks). */
+export const CONNECTIONS_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DescribeTable',
+];
+export const jwtIssuer = (config: StageConfig): string => `tiketi-${config.stage}`;
+
+export interface DatabaseRuntime {
+  readonly proxy: rds.IDatabaseProxy;
+  /** Host and port clients connect to: the proxy endpoint for app code, the instance for migrations. */
+  readonly host: string;
+  readonly port: number;
+  readonly name: string;
+  readonly secret: secretsmanager.ISecret;
+  readonly username: string;
+  readonly iamAuth: boolean;
+}
+
+export interface RedisRuntime {
+  readonly host: string;
+  readonly port: string;
+  /** Secret holding the AUTH token as JSON `{ authToken }` (what functions/shared/clients.ts reads). */
+  readonly authSecret: secretsmanager.ISecret;
+}
+
+export interface WebSocketRuntime {
+  /** https callback URL of the WebSocket stage (`@connections` management API). */
+  readonly endpoint: string;
+  readonly grantManage: (grantee: iam.IGrantable) => void;
+}
+
+/** Whatever the stacks have built so far; a part whose resource is missing fails synth with a clear message. */
+export interface RuntimeResources {
+  readonly config: StageConfig;
+  readonly serviceVersion: string;
+  readonly database?: DatabaseRuntime;
+  readonly redis?: RedisRuntime;
+  readonly jwtSigningKey?: secretsmanager.ISecret;
+  readonly jwksParameter?: ssm.IStringParameter;
+  readonly connectionsTable?: dynamodb.ITable;
+  readonly webSocket?: WebSocketRuntime;
+  readonly holdExpiry?: sfn.IStateMachine;
+}
+
+function need<T>(value: T | undefined, part: ConfigPart, fn: lambda.Function): T {
+  if (value === undefined) {
+    throw new Error(
+      `${fn.node.path}: config part "${part}" requested but its resource is not available here`,
+    );
+  }
+  return value;
+}
+
+/** Sets the environment and grants for `parts` (plus `base`, always) on `fn`. */
+export function wireRuntime(fn: lambda.Function, parts: readonly ConfigPart[], res: RuntimeResources): void {
+  const env = (name: string, value: string) => fn.addEnvironment(name, value);
+  // AWS_REGION is reserved and set by Lambda itself.
+  env('STAGE', res.config.stage);
+  env('LOG_LEVEL', res.config.lambda.logLevel);
+  env('SERVICE_VERSION', res.serviceVersion);
+
+  for (const part of new Set(parts)) {
+    switch (part) {
+      case 'base':
+        break;
+      case 'database': {
+        const db = need(res.database, part, fn);
+        env('DB_HOST', db.host);
+        env('DB_PORT', String(db.port));
+        env('DB_NAME', db.name);
+        env('DB_SECRET_ARN', db.secret.secretArn);
+        db.secret.grantRead(fn);
+        if (db.iamAuth) db.proxy.grantConnect(fn, db.username);
+        break;
+      }
+      case 'redis': {
+        const redis = need(res.redis, part, fn);
+        env('REDIS_HOST', redis.host);
+        env('REDIS_PORT', redis.port);
+        env('REDIS_AUTH_SECRET_ARN', redis.authSecret.secretArn);
+        redis.authSecret.grantRead(fn);
+        break;
+      }
+      case 'jwt':
+        env('JWT_ISSUER', jwtIssuer(res.config));
+        env('JWT_AUDIENCE', JWT_AUDIENCE);
+        break;
+      case 'jwtSigning': {
+        const secret = need(res.jwtSigningKey, part, fn);
+        env('JWT_KEY_SECRET_ARN', secret.secretArn);
+        secret.grantRead(fn);
+        break;
+      }
+      case 'jwks': {
+        const parameter = need(res.jwksParameter, part, fn);
+        env('JWKS_PARAMETER_NAME', parameter.parameterName);
+        // Only GetParameter: verifiers read the one document, they never list or write.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameter.parameterArn] }),
+        );
+        break;
+      }
+      case 'connections': {
+        const table = need(res.connectionsTable, part, fn);
+        env('CONNECTIONS_TABLE', table.tableName);
+        // Item-level access to the table and its named indexes only (grantReadWriteData would add index/*).
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: CONNECTIONS_TABLE_ACTIONS,
+            resources: [
+              table.tableArn,
+              ...CONNECTIONS_TABLE_SCHEMA.indexes.map((i) => `${table.tableArn}/index/${i.indexName}`),
+            ],
+          }),
+        );
+        break;
+      }
+      case 'websocketManagement': {
+        const ws = need(res.webSocket, part, fn);
+        env('WS_MANAGEMENT_ENDPOINT', ws.endpoint);
+        ws.grantManage(fn);
+        break;
+      }
+      case 'holdExpiry': {
+        const machine = need(res.holdExpiry, part, fn);
+        env('HOLD_EXPIRY_STATE_MACHINE_ARN', machine.stateMachineArn);
+        machine.grantStartExecution(fn);
+        break;
+      }
+      default: {
+        // A new part in functions/shared/config.ts must be mapped here before any function can use it.
+        const unknown: never = part;
+        throw new Error(`Unmapped config part ${String(unknown)}`);
+      }
+    }
+  }
+}

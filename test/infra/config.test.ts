@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { STAGE_NAMES, stageConfig } from '../../infra/lib/config';
+
+describe('stage config', () => {
+  it('defaults to dev and resolves every stage', () => {
+    expect(stageConfig().stage).toBe('dev');
+    for (const stage of STAGE_NAMES) expect(stageConfig(stage).stage).toBe(stage);
+  });
+
+  it('rejects unknown stages instead of deploying a guess', () => {
+    expect(() => stageConfig('production')).toThrow(/Unknown stage "production"/);
+    expect(() => stageConfig(undefined as unknown as string)).not.toThrow();
+  });
+
+  it('keeps prod data safe and highly available', () => {
+    const prod = stageConfig('prod');
+    expect(prod.retainData).toBe(true);
+    expect(prod.database).toMatchObject({ multiAz: true, deletionProtection: true });
+    expect(prod.redis.nodes).toBeGreaterThan(1);
+    expect(prod.network.natGateways).toBeGreaterThan(1);
+    expect(stageConfig('dev').network.natGateways).toBe(1);
+  });
+});
