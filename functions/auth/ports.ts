@@ -22,14 +22,16 @@ export interface RefreshTokenRecord {
   revokedAt: Date | null;
 }
 
+export interface NewRefreshToken {
+  userId: string;
+  familyId: string;
+  tokenHash: string;
+  parentId: string | null;
+  expiresAt: Date;
+}
+
 export interface RefreshTokenRepository {
-  insert(input: {
-    userId: string;
-    familyId: string;
-    tokenHash: string;
-    parentId: string | null;
-    expiresAt: Date;
-  }): Promise<void>;
+  insert(input: NewRefreshToken): Promise<void>;
   /**
    * Runs `fn` with the token row locked (SELECT … FOR UPDATE) so concurrent rotations of one token
    * serialize: the first rotates, the second sees a rotated token and revokes the family.
@@ -44,13 +46,7 @@ export interface RefreshTokenRepository {
 export interface RefreshTokenTx {
   markRotated(id: string): Promise<void>;
   revokeFamily(familyId: string, reason: string): Promise<void>;
-  insert(input: {
-    userId: string;
-    familyId: string;
-    tokenHash: string;
-    parentId: string | null;
-    expiresAt: Date;
-  }): Promise<void>;
+  insert(input: NewRefreshToken): Promise<void>;
 }
 
 export interface AuditEntry {

@@ -19,6 +19,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { localAws } from '../support/aws';
 import { createDb } from '../support/db';
 import { api } from '../support/http';
 
@@ -29,7 +30,7 @@ import { api } from '../support/http';
  */
 
 const stack = inject('stack');
-const aws = { region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const aws = localAws;
 const db = createDb(stack.databaseUrl);
 afterAll(() => db.end());
 

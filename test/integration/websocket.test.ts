@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WS_CLOSE_MESSAGE_TOO_BIG } from '../../shared/ws';
+import { localAws } from '../support/aws';
 import { registerUser } from '../support/http';
 import { openWs, upgradeStatus, type WsClient } from '../support/ws';
 
@@ -19,7 +20,7 @@ import { openWs, upgradeStatus, type WsClient } from '../support/ws';
  */
 
 const stack = inject('stack');
-const aws = { region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const aws = localAws;
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...aws, endpoint: stack.dynamoEndpoint }));
 const management = new ApiGatewayManagementApiClient({ ...aws, endpoint: stack.managementEndpoint });
 const table = stack.env.CONNECTIONS_TABLE!;

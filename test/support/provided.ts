@@ -1,20 +1,24 @@
+import type { LocalStack } from '../../infra/local/stack';
+
 /** What test/support/global-setup.ts provides to every integration/e2e test file via `inject('stack')`. */
-export interface StackInfo {
-  url: string;
-  apiUrl: string;
-  wsUrl: string;
-  managementEndpoint: string;
-  sfnEndpoint: string;
-  dynamoEndpoint: string;
-  databaseUrl: string;
-  redisUrl: string;
+export type StackInfo = Pick<
+  LocalStack,
+  | 'url'
+  | 'apiUrl'
+  | 'wsUrl'
+  | 'managementEndpoint'
+  | 'sfnEndpoint'
+  | 'dynamoEndpoint'
+  | 'databaseUrl'
+  | 'redisUrl'
+  /** The handler environment (JWT_PRIVATE_KEY, JWT_KEY_ID, CONNECTIONS_TABLE, HOLD_EXPIRY_STATE_MACHINE_ARN…). */
+  | 'env'
+> & {
   adminEmail: string;
   adminPassword: string;
-  /** The handler environment (JWT_PRIVATE_KEY, JWT_KEY_ID, CONNECTIONS_TABLE, HOLD_EXPIRY_STATE_MACHINE_ARN…). */
-  env: Record<string, string>;
   /** Milliseconds the stack took to start. */
   startMs: number;
-}
+};
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { RefreshTokenRecord, RefreshTokenRepository, RefreshTokenTx } from '../ports';
+import type { NewRefreshToken, RefreshTokenRecord, RefreshTokenRepository, RefreshTokenTx } from '../ports';
 
 interface Row {
   id: string;
@@ -10,10 +10,9 @@ interface Row {
   revoked_at: Date | null;
 }
 
-type Insert = Parameters<RefreshTokenTx['insert']>[0];
 const INSERT_SQL = `INSERT INTO refresh_tokens (user_id, family_id, token_hash, parent_id, expires_at)
                     VALUES ($1, $2, $3, $4, $5)`;
-const insertParams = (i: Insert) => [i.userId, i.familyId, i.tokenHash, i.parentId, i.expiresAt];
+const insertParams = (i: NewRefreshToken) => [i.userId, i.familyId, i.tokenHash, i.parentId, i.expiresAt];
 const REVOKE_FAMILY_SQL = `UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2
                            WHERE family_id = $1 AND revoked_at IS NULL`;
 
