@@ -1,13 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
-import { type ApiError, useApiClient } from '../../../lib/api';
-import type { AuthResult, RouteBody } from '../../../lib/contract';
+import type { RouteBody } from '../../../lib/contract';
+import { useAuthMutation } from './auth-mutation';
 
 export type LoginInput = RouteBody<'auth.login'>;
 
 export function useLogin() {
-  const client = useApiClient();
-  return useMutation<AuthResult, ApiError, LoginInput>({
-    mutationFn: (body) => client.call('auth.login', { body }),
-    onSuccess: (result) => client.session.setAuth(result),
-  });
+  return useAuthMutation((client, body: LoginInput) => client.call('auth.login', { body }));
 }

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 import { Link } from 'react-router';
 import { ErrorState } from '../../../components/ui/error-state';
 import { NotFoundView } from '../../../components/ui/not-found-view';
@@ -106,71 +106,34 @@ function EventDetailView({ event }: { event: EventDetailData }) {
             </section>
           ) : null}
 
-          {event.priceTiers.length > 0 ? (
-            <section className="section" aria-labelledby={`${bookNoteId}-tiers`}>
-              <h2 id={`${bookNoteId}-tiers`} className="section__title">
-                {t('event.priceTiers')}
-              </h2>
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('event.tier')}</th>
-                    <th scope="col" className="num">
-                      {t('event.price')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('event.seats')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {event.priceTiers.map((tier) => (
-                    <tr key={tier.tier}>
-                      <th scope="row">{tier.tier}</th>
-                      <td className="num">{price(tier.price)}</td>
-                      <td className="num">{number(tier.seats)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
-          ) : null}
+          <PriceTable
+            id={`${bookNoteId}-tiers`}
+            title={t('event.priceTiers')}
+            columns={[t('event.tier'), t('event.price'), t('event.seats')]}
+            rows={event.priceTiers.map((tier) => ({
+              key: tier.tier,
+              name: tier.tier,
+              price: price(tier.price),
+              amount: number(tier.seats),
+            }))}
+          />
 
-          {event.ticketTypes.length > 0 ? (
-            <section className="section" aria-labelledby={`${bookNoteId}-types`}>
-              <h2 id={`${bookNoteId}-types`} className="section__title">
-                {t('event.ticketTypes')}
-              </h2>
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('event.ticketName')}</th>
-                    <th scope="col" className="num">
-                      {t('event.price')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('event.ticketAvailable')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {event.ticketTypes.map((type) => (
-                    <tr key={type.id}>
-                      <th scope="row">{type.name}</th>
-                      <td className="num">{price(type.price)}</td>
-                      <td className="num">
-                        {type.available === 0 ? (
-                          <span className="badge badge--cancelled">{t('events.soldOut')}</span>
-                        ) : (
-                          `${number(type.available)} / ${number(type.capacity)}`
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
-          ) : null}
+          <PriceTable
+            id={`${bookNoteId}-types`}
+            title={t('event.ticketTypes')}
+            columns={[t('event.ticketName'), t('event.price'), t('event.ticketAvailable')]}
+            rows={event.ticketTypes.map((type) => ({
+              key: type.id,
+              name: type.name,
+              price: price(type.price),
+              amount:
+                type.available === 0 ? (
+                  <span className="badge badge--cancelled">{t('events.soldOut')}</span>
+                ) : (
+                  `${number(type.available)} / ${number(type.capacity)}`
+                ),
+            }))}
+          />
 
           {event.priceTiers.length === 0 && event.ticketTypes.length === 0 ? (
             <p className="muted">{t('event.noTickets')}</p>
@@ -230,6 +193,48 @@ function EventDetailView({ event }: { event: EventDetailData }) {
         </aside>
       </div>
     </article>
+  );
+}
+
+interface PriceTableProps {
+  id: string;
+  title: string;
+  /** Headers: the name column, the price, and the amount (seats or availability). */
+  columns: readonly [string, string, string];
+  rows: readonly { key: string; name: string; price: string; amount: ReactNode }[];
+}
+
+/** A titled section with a name / price / amount table; nothing when there are no rows. */
+function PriceTable({ id, title, columns: [nameLabel, priceLabel, amountLabel], rows }: PriceTableProps) {
+  if (rows.length === 0) return null;
+  return (
+    <section className="section" aria-labelledby={id}>
+      <h2 id={id} className="section__title">
+        {title}
+      </h2>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{nameLabel}</th>
+            <th scope="col" className="num">
+              {priceLabel}
+            </th>
+            <th scope="col" className="num">
+              {amountLabel}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key}>
+              <th scope="row">{row.name}</th>
+              <td className="num">{row.price}</td>
+              <td className="num">{row.amount}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

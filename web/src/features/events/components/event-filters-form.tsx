@@ -87,36 +87,22 @@ export function EventFiltersForm({ filters, setFilters }: EventFiltersFormProps)
             ))}
           </select>
         </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-from`}>
-            {t('events.from.label')}
-          </label>
-          <input
-            id={`${id}-from`}
-            className="input"
-            type="date"
-            value={filters.from}
-            max={filters.to || undefined}
-            aria-invalid={rangeValid ? undefined : true}
-            aria-describedby={rangeValid ? undefined : rangeErrorId}
-            onChange={(e) => setFilters({ from: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-to`}>
-            {t('events.to.label')}
-          </label>
-          <input
-            id={`${id}-to`}
-            className="input"
-            type="date"
-            value={filters.to}
-            min={filters.from || undefined}
-            aria-invalid={rangeValid ? undefined : true}
-            aria-describedby={rangeValid ? undefined : rangeErrorId}
-            onChange={(e) => setFilters({ to: e.target.value })}
-          />
-        </div>
+        <DateField
+          id={`${id}-from`}
+          label={t('events.from.label')}
+          value={filters.from}
+          max={filters.to || undefined}
+          errorId={rangeValid ? undefined : rangeErrorId}
+          onChange={(from) => setFilters({ from })}
+        />
+        <DateField
+          id={`${id}-to`}
+          label={t('events.to.label')}
+          value={filters.to}
+          min={filters.from || undefined}
+          errorId={rangeValid ? undefined : rangeErrorId}
+          onChange={(to) => setFilters({ to })}
+        />
         {hasActiveFilters(filters) ? (
           <div className="filters__actions">
             <button
@@ -133,5 +119,38 @@ export function EventFiltersForm({ filters, setFilters }: EventFiltersFormProps)
         </p>
       </form>
     </search>
+  );
+}
+
+interface DateFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  min?: string | undefined;
+  max?: string | undefined;
+  /** Set while the range is invalid: marks the input invalid and points at the message. */
+  errorId: string | undefined;
+  onChange: (value: string) => void;
+}
+
+/** One end of the date range. */
+function DateField({ id, label, value, min, max, errorId, onChange }: DateFieldProps) {
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        className="input"
+        type="date"
+        value={value}
+        min={min}
+        max={max}
+        aria-invalid={errorId ? true : undefined}
+        aria-describedby={errorId}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
   );
 }
