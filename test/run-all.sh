@@ -3,11 +3,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
+results=.local/test-results
+rm -rf "$results" && mkdir -p "$results"
+# Each suite also writes a JSON report, summed into one closing line at the end.
+suite() { npx vitest run --project "$1" --reporter=default --reporter=json --outputFile="$results/$1.json"; }
 step "check (lint + typecheck)"; npm run --silent check
 step "openapi"; npm run --silent openapi -- .local/openapi.json
-step "unit"; npx vitest run --project unit
-step "infra (CDK assertions, snapshots, cdk-nag)"; npx vitest run --project infra
+step "unit"; suite unit
+step "infra (CDK assertions, snapshots, cdk-nag)"; suite infra
 step "synth (offline, bundles every function, cdk-nag as a validation plugin)"; npm run --silent synth
-step "integration (local stack: PostgreSQL, Redis, dynalite, API Gateway and Step Functions emulators)"; npx vitest run --project integration
+step "integration (local stack: PostgreSQL, Redis, dynalite, API Gateway and Step Functions emulators)"; suite integration
 step "web build"; npm run --silent build:web
-step "e2e (headless Chromium)"; npx vitest run --project e2e
+step "e2e (headless Chromium)"; suite e2e
+
+node -e '
+const fs = require("node:fs");
+let passed = 0, failed = 0;
+for (const f of fs.readdirSync(process.argv[1])) {
+  const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}`, "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests;
+}
+console.log(`\nSummary: ${passed} passed, ${failed} failed`);
+' "$results"
