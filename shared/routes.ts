@@ -129,7 +129,7 @@ export const routes = [
     summary: 'Create an account (role is always `user`).',
     request: { body: registerBodySchema },
     responses: { 201: authResultSchema },
-    errors: [400, 409, 429],
+    errors: [400, 409],
   },
   {
     id: 'auth.login',
