@@ -77,6 +77,15 @@ export const configParts = {
       .default(2 * 60 * 60),
   }),
   websocketManagement: z.object({ WS_MANAGEMENT_ENDPOINT: nonEmpty }),
+  /**
+   * Broadcast fan-out: audiences above FANOUT_SHARD_SIZE are split into shards posted by parallel workers
+   * (asynchronous invocations of FANOUT_FUNCTION_NAME); without a worker name the publisher posts them itself.
+   */
+  broadcast: z.object({
+    FANOUT_FUNCTION_NAME: nonEmpty.optional(),
+    FANOUT_SHARD_SIZE: z.coerce.number().int().positive().default(1_000),
+    FANOUT_CONCURRENCY: z.coerce.number().int().positive().max(1_000).default(64),
+  }),
   holdExpiry: z.object({ HOLD_EXPIRY_STATE_MACHINE_ARN: nonEmpty }),
 } as const;
 
