@@ -13,6 +13,7 @@ export default defineConfig({
             'shared/**/*.test.ts',
             'infra/local/**/*.test.ts',
             'web/src/**/*.test.{ts,tsx}',
+            'test/bench/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -1,35 +1,36 @@
-import {
-  ApiGatewayManagementApiClient,
-  GoneException,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import type { ErrorCode } from '../../shared/errors';
-import { clientMessageSchema, type ServerMessage } from '../../shared/ws';
-import { getDynamo } from '../shared/clients';
+import { getBroadcaster, getConnectionRepository } from '../shared/broadcaster';
+import { getPool, getRedis } from '../shared/clients';
 import { loadConfig } from '../shared/config';
+import { AppError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
-import {
-  type ConnectionRepository,
-  dynamoConnectionRepository,
-} from './adapters/dynamo-connection-repository';
+import { pgEventDirectory } from './adapters/pg-event-directory';
+import { redisSessionStore } from './adapters/redis-session-store';
+import type { Caller, RealtimeDeps } from './ports';
+import { handleClientMessage, parseFrame } from './use-cases/client-message';
 
 /**
  * realtime: the WebSocket API's `$connect`, `$disconnect`, `$default` and action routes. The user id is the
- * one the `$connect` authorizer verified, never anything a frame says. Replies go out through the
- * management API (PostToConnection), the same path broadcasts take.
+ * one the `$connect` authorizer verified — API Gateway (and the local emulator) hands its context to every
+ * message of the connection; the connection row is the fallback — never anything a frame says. Replies go
+ * out through the management API (PostToConnection), the same path broadcasts take.
  */
-const config = loadConfig(['connections', 'websocketManagement']);
+// Parsed once at cold start so a missing variable fails loudly, listing all of them.
+loadConfig(['connections', 'websocketManagement', 'broadcast', 'redis', 'database']);
 const logger = createLogger('realtime');
-const management = new ApiGatewayManagementApiClient({ endpoint: config.WS_MANAGEMENT_ENDPOINT });
-let connections: ConnectionRepository | undefined;
-const repo = async () => {
-  connections ??= dynamoConnectionRepository(await getDynamo(), {
-    table: config.CONNECTIONS_TABLE,
-    ttlSeconds: config.CONNECTION_TTL_SECONDS,
-  });
-  return connections;
-};
+
+let deps: Promise<RealtimeDeps> | undefined;
+const getDeps = () =>
+  (deps ??= (async () => ({
+    sessions: redisSessionStore(await getRedis()),
+    events: pgEventDirectory(await getPool()),
+    subscriptions: await getConnectionRepository(),
+    now: () => new Date(),
+  }))().catch((err) => {
+    deps = undefined;
+    throw err;
+  }));
 
 type WsEvent = APIGatewayProxyWebsocketEventV2 & {
   requestContext: APIGatewayProxyWebsocketEventV2['requestContext'] & {
@@ -40,22 +41,9 @@ type WsEvent = APIGatewayProxyWebsocketEventV2 & {
 
 const ok: APIGatewayProxyResult = { statusCode: 200, body: '' };
 
-async function send(connectionId: string, message: ServerMessage): Promise<void> {
-  try {
-    await management.send(
-      new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(message)) }),
-    );
-  } catch (err) {
-    if (err instanceof GoneException) {
-      await (await repo()).remove(connectionId); // the client left without $disconnect
-      return;
-    }
-    logger.warn('post to connection failed', { connectionId, error: err as Error });
-  }
-}
-
-const sendError = (connectionId: string, code: ErrorCode, message: string) =>
-  send(connectionId, { type: 'error', data: { code, message } });
+const sendError = async (connectionId: string, code: ErrorCode, message: string) => {
+  await (await getBroadcaster()).send(connectionId, { type: 'error', data: { code, message } });
+};
 
 export async function handler(event: WsEvent): Promise<APIGatewayProxyResult> {
   const { routeKey, connectionId } = event.requestContext;
@@ -63,7 +51,7 @@ export async function handler(event: WsEvent): Promise<APIGatewayProxyResult> {
     if (routeKey === '$connect') {
       const userId = event.requestContext.authorizer?.userId;
       if (!userId) return { statusCode: 401, body: 'Unauthorized' };
-      await (await repo()).add({
+      await (await getConnectionRepository()).add({
         connectionId,
         userId,
         connectedAt: event.requestContext.connectedAt,
@@ -72,39 +60,40 @@ export async function handler(event: WsEvent): Promise<APIGatewayProxyResult> {
       return ok;
     }
     if (routeKey === '$disconnect') {
-      await (await repo()).remove(connectionId);
+      await (await getConnectionRepository()).remove(connectionId);
       return ok;
     }
-    return await onMessage(connectionId, event.body);
+    await onMessage(event);
+    return ok;
   } catch (err) {
     logger.error('websocket route failed', { routeKey, error: err as Error });
     if (routeKey !== '$connect' && routeKey !== '$disconnect') {
-      await sendError(connectionId, 'INTERNAL', 'Internal server error');
+      await sendError(connectionId, 'INTERNAL', 'Internal server error').catch(() => {});
     }
     return { statusCode: 500, body: '' };
   }
 }
 
-async function onMessage(connectionId: string, body: string | undefined): Promise<APIGatewayProxyResult> {
-  let json: unknown;
+async function callerOf(event: WsEvent): Promise<Caller | null> {
+  const { connectionId, connectedAt } = event.requestContext;
+  const userId =
+    event.requestContext.authorizer?.userId ??
+    (await (await getConnectionRepository()).get(connectionId))?.userId;
+  return userId ? { connectionId, userId, connectedAt } : null;
+}
+
+async function onMessage(event: WsEvent): Promise<void> {
+  const { connectionId } = event.requestContext;
+  const frame = parseFrame(event.body);
+  if (!frame.ok) return sendError(connectionId, frame.code, frame.message);
+  const caller = await callerOf(event);
+  if (!caller) return sendError(connectionId, 'UNAUTHENTICATED', 'Connection is not signed in');
   try {
-    json = JSON.parse(body ?? '');
-  } catch {
-    await sendError(connectionId, 'MALFORMED_JSON', 'Frames must be JSON objects with an "action"');
-    return ok;
-  }
-  const parsed = clientMessageSchema.safeParse(json);
-  if (!parsed.success) {
-    await sendError(connectionId, 'VALIDATION_FAILED', 'Unknown action or invalid fields');
-    return ok;
-  }
-  switch (parsed.data.action) {
-    case 'ping':
-      await send(connectionId, { type: 'pong', data: { at: new Date().toISOString() } });
-      return ok;
-    default:
-      // Topic subscriptions, seat selection, queue and resume arrive with the realtime issue.
-      await sendError(connectionId, 'VALIDATION_FAILED', `Action ${parsed.data.action} is not available yet`);
-      return ok;
+    const reply = await handleClientMessage(await getDeps(), caller, frame.message);
+    if (reply) await (await getBroadcaster()).send(connectionId, reply);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    // Expected refusals (unknown event…): the client hears why; the connection stays up.
+    await sendError(connectionId, err.code, err.message);
   }
 }

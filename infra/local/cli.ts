@@ -81,6 +81,7 @@ function summary(stack: LocalStack, port: number): string {
     row('Redis', `127.0.0.1:${stack.ports.redis}  ${dim(stack.redisUrl)}`),
     row('DynamoDB', stack.dynamoEndpoint),
     row('Step Functions', stack.sfnEndpoint),
+    row('Lambda API', stack.lambdaEndpoint),
     row(
       'Data',
       `${relative(process.cwd(), stack.dataDir) || '.'}/  ${dim('(npm start -- --reset wipes it)')}`,

@@ -1,5 +1,6 @@
 import { LOCAL_AWS } from './dynamo';
 import type { SigningKey } from './keys';
+import { FANOUT_FUNCTION } from './lambda-api';
 import { LOCAL_STATE_MACHINES, localMachineArn } from './stepfunctions/machines';
 
 /**
@@ -18,6 +19,8 @@ export interface HandlerEnvInput {
   dynamoEndpoint: string;
   sfnEndpoint: string;
   managementEndpoint: string;
+  /** The local Lambda Invoke API (fan-out workers); omitted = publishers post every shard themselves. */
+  lambdaEndpoint?: string;
   key: SigningKey;
   dataDir: string;
   logLevel: string;
@@ -38,6 +41,10 @@ export function handlerEnv(input: HandlerEnvInput): Record<string, string> {
     AWS_ENDPOINT_URL_DYNAMODB: input.dynamoEndpoint,
     AWS_ENDPOINT_URL_SFN: input.sfnEndpoint,
     WS_MANAGEMENT_ENDPOINT: input.managementEndpoint,
+    // Large audiences are sharded to the fan-out worker through the local Invoke API, as on AWS.
+    ...(input.lambdaEndpoint
+      ? { AWS_ENDPOINT_URL_LAMBDA: input.lambdaEndpoint, FANOUT_FUNCTION_NAME: FANOUT_FUNCTION.name }
+      : {}),
     ...machines,
     JWT_PRIVATE_KEY: input.key.privateKeyPem,
     JWT_KEY_ID: input.key.kid,

@@ -11,6 +11,7 @@ export const DEFAULT_PORTS = {
   redis: 63799,
   dynamodb: 48000,
   stepfunctions: 48083,
+  lambda: 48084,
 } as const;
 export type ServiceName = keyof typeof DEFAULT_PORTS;
 
@@ -20,6 +21,7 @@ export const SERVICE_LABELS: Record<ServiceName, string> = {
   redis: 'Redis',
   dynamodb: 'DynamoDB (dynalite)',
   stepfunctions: 'Step Functions emulator',
+  lambda: 'Lambda Invoke API',
 };
 
 /** True when nothing listens on `port` at loopback (checked by binding it briefly). */

@@ -11,6 +11,7 @@ import { createWebApp, type WebMode } from './gateway/web';
 import { REALTIME_FUNCTION } from './gateway/websocket';
 import { loadOrCreateSigningKey } from './keys';
 import { LambdaRuntime, REPO_ROOT } from './lambda';
+import { FANOUT_FUNCTION, SWEEP_FUNCTION, startLambdaApi } from './lambda-api';
 import { assertPortFree, DEFAULT_PORTS, getFreePort, type ServiceName } from './ports';
 import { startPostgres } from './postgres';
 import { resolveRedisBinary, startRedis } from './redis';
@@ -42,6 +43,8 @@ export interface StackOptions {
   persistent?: boolean;
   /** WebSocket idle timeout override (AWS: 10 min). */
   wsIdleTimeoutMs?: number;
+  /** How often the stale-connection sweep runs (default 60 s; 0 = never, tests invoke it themselves). */
+  sweepIntervalMs?: number;
   /** Aborting stops the startup between steps (what already runs is stopped, then it rejects). */
   signal?: AbortSignal;
   /** Progress: called after each step with its duration. */
@@ -58,10 +61,19 @@ export interface LocalStack {
   wsUrl: string;
   managementEndpoint: string;
   sfnEndpoint: string;
+  /** The Lambda Invoke API (fan-out workers, sweep). */
+  lambdaEndpoint: string;
   dynamoEndpoint: string;
   databaseUrl: string;
   redisUrl: string;
-  ports: { gateway: number; postgres: number; redis: number; dynamodb: number; stepfunctions: number };
+  ports: {
+    gateway: number;
+    postgres: number;
+    redis: number;
+    dynamodb: number;
+    stepfunctions: number;
+    lambda: number;
+  };
   env: Record<string, string>;
   admin?: { email: string; password: string };
   webMode: WebMode;
@@ -239,6 +251,25 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     );
     stoppers.push({ name: 'API gateway', stop: () => gateway.stop() });
 
+    // Stopped before the gateway: running fan-out shards still post through its @connections API.
+    const lambdaApi = await timed(
+      'Lambda Invoke API',
+      options,
+      () =>
+        startLambdaApi({
+          runtime,
+          functions: [
+            FANOUT_FUNCTION,
+            SWEEP_FUNCTION,
+            ...LOCAL_STATE_MACHINES.flatMap((m) => Object.values(m.tasks)),
+          ],
+          port: fixed ? DEFAULT_PORTS.lambda : 0,
+          onError,
+        }),
+      (l) => l.endpoint,
+    );
+    stoppers.push({ name: 'Lambda Invoke API', stop: () => lambdaApi.stop() });
+
     const managementEndpoint = `${gateway.url}/ws`;
     const env = handlerEnv({
       databaseUrl: postgres.url,
@@ -246,6 +277,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       dynamoEndpoint: dynamo.endpoint,
       sfnEndpoint: sfn.endpoint,
       managementEndpoint,
+      lambdaEndpoint: lambdaApi.endpoint,
       key,
       dataDir,
       logLevel: process.env.LOG_LEVEL ?? (quiet ? 'WARN' : 'INFO'),
@@ -293,12 +325,35 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     for (const module of missingHandlers()) note(`Handler ${module} does not exist yet`);
     gateway.setReady();
 
+    const sweepEvery = options.sweepIntervalMs ?? 60_000;
+    if (sweepEvery > 0 && runtime.exists(SWEEP_FUNCTION)) {
+      // DynamoDB TTL's stand-in: dynalite never expires rows, so the stack runs the sweep Lambda on a timer.
+      let running: Promise<unknown> | undefined;
+      const timer = setInterval(() => {
+        running ??= runtime
+          .invoke(SWEEP_FUNCTION, {})
+          .catch((error: unknown) => onError('sweep', '', error))
+          .finally(() => {
+            running = undefined;
+          });
+      }, sweepEvery);
+      timer.unref();
+      stoppers.push({
+        name: 'sweep timer',
+        stop: async () => {
+          clearInterval(timer);
+          await running;
+        },
+      });
+    }
+
     return {
       url: gateway.url,
       apiUrl: `${gateway.url}/api/v1`,
       wsUrl: `ws://127.0.0.1:${gateway.port}/ws`,
       managementEndpoint,
       sfnEndpoint: sfn.endpoint,
+      lambdaEndpoint: lambdaApi.endpoint,
       dynamoEndpoint: dynamo.endpoint,
       databaseUrl: postgres.url,
       redisUrl: redis.url,
@@ -308,6 +363,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         redis: redis.port,
         dynamodb: dynamo.port,
         stepfunctions: sfn.port,
+        lambda: lambdaApi.port,
       },
       env,
       admin,
@@ -371,6 +427,8 @@ function missingHandlers(): string[] {
     ...Object.values(REST_FUNCTIONS),
     AUTHORIZER_FUNCTION,
     REALTIME_FUNCTION,
+    FANOUT_FUNCTION,
+    SWEEP_FUNCTION,
     ...LOCAL_STATE_MACHINES.flatMap((m) => Object.values(m.tasks)),
   ];
   return [...new Set(all.map((fn) => fn.module))].filter((module) => !existsSync(join(REPO_ROOT, module)));

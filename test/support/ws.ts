@@ -152,3 +152,26 @@ export async function upgradeStatus(options: OpenOptions = {}): Promise<number> 
   }
   throw new Error('The WebSocket upgrade was accepted');
 }
+
+/**
+ * Round trip through the realtime handler: sends `ping` and waits for the pong that answers it. The gateway
+ * hands a connection's frames to the handler one at a time, in order, so every frame sent before has been
+ * handled (subscriptions written, session stored) when this resolves.
+ */
+export async function settle(client: WsClient, timeoutMs = 5000): Promise<void> {
+  const before = client.messages.length;
+  client.send({ action: 'ping' });
+  await client.next<{ type?: string }>(
+    (m) => m?.type === 'pong' && client.messages.indexOf(m) >= before,
+    timeoutMs,
+  );
+}
+
+/** Messages received after index `from` that match `predicate` (for "nothing else arrived" checks). */
+export function received<T = { type: string; data?: Record<string, unknown> }>(
+  client: WsClient,
+  predicate: (message: T) => boolean = () => true,
+  from = 0,
+): T[] {
+  return (client.messages.slice(from) as T[]).filter(predicate);
+}

@@ -1,0 +1,301 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import {
+  type ApiGatewayManagementApiClient,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import { type ServerMessage, WS_MAX_FRAME_BYTES } from '../../../shared/ws';
+import type { ConnectionRepository } from './connection-repository';
+
+/**
+ * The broadcaster every function publishes through. `publish(topic, message)` reads the topic's subscribers
+ * from GSI1 page by page (Query, never Scan) and posts the same bytes to each through the management API
+ * with bounded concurrency. Audiences above `shardSize` are cut into shards handed to fan-out workers
+ * (asynchronous Lambda invokes, see FanoutInvoker); without a worker the publisher posts every shard itself.
+ *
+ * Per post: 410 Gone → the connection's rows are deleted (the client left without `$disconnect`); throttling
+ * → retried with exponential backoff and full jitter; anything else → counted and logged. Nothing is ever
+ * thrown at the caller: a broadcast is a side effect of a committed change and must not undo or fail it.
+ */
+
+export interface PublishResult {
+  /** Posts this process made that API Gateway accepted. */
+  delivered: number;
+  /** Connections that answered 410 and were removed. */
+  gone: number;
+  /** Posts that failed for any other reason (after retries for throttling). */
+  failed: number;
+  /** How many shards the audience was cut into (1 when it fits one shard, 0 when it is empty). */
+  shards: number;
+  /** Shards handed to fan-out workers; their posts are counted in the workers' logs, not here. */
+  dispatched: number;
+}
+
+export interface FanoutShard {
+  topic: string;
+  connectionIds: string[];
+  message: ServerMessage;
+}
+
+/** Hands one shard to a fan-out worker without waiting for its posts (Lambda `InvocationType: Event`). */
+export interface FanoutInvoker {
+  invoke(shard: FanoutShard): Promise<void>;
+}
+
+export type SendOutcome = 'delivered' | 'gone' | 'failed';
+
+export interface Broadcaster {
+  publish(topic: string, message: ServerMessage): Promise<PublishResult>;
+  /** Posts to the given connections (a fan-out worker's shard). */
+  deliver(connectionIds: readonly string[], message: ServerMessage, topic?: string): Promise<PublishResult>;
+  /** One message to one connection (a handler's reply), with the same 410 and throttling handling. */
+  send(connectionId: string, message: ServerMessage): Promise<SendOutcome>;
+}
+
+export type BroadcastLogger = Pick<Logger, 'debug' | 'warn' | 'error'>;
+
+export interface BroadcasterDeps {
+  connections: Pick<ConnectionRepository, 'subscribersPage' | 'remove'>;
+  management: Pick<ApiGatewayManagementApiClient, 'send'>;
+  invoker?: FanoutInvoker;
+  /** Posts in flight at once in this process (FANOUT_CONCURRENCY). */
+  concurrency: number;
+  /** Connections per shard (FANOUT_SHARD_SIZE). */
+  shardSize: number;
+  logger?: BroadcastLogger;
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** Lambda's asynchronous invocation payload limit; shards are cut further to stay below it. */
+export const ASYNC_INVOKE_MAX_BYTES = 256 * 1024;
+const THROTTLING = new Set([
+  'LimitExceededException',
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'ThrottledException',
+]);
+
+type AwsError = Error & { $metadata?: { httpStatusCode?: number } };
+const statusOf = (error: unknown) => (error as AwsError)?.$metadata?.httpStatusCode;
+export const isGone = (error: unknown) =>
+  (error as Error)?.name === 'GoneException' || statusOf(error) === 410;
+export const isThrottling = (error: unknown) =>
+  THROTTLING.has((error as Error)?.name) || statusOf(error) === 429;
+
+/** A counting semaphore whose released slot passes straight to the next waiter, so the bound is exact. */
+export function createLimiter(max: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async function limit<T>(work: () => Promise<T>): Promise<T> {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+const emptyResult = (): PublishResult => ({ delivered: 0, gone: 0, failed: 0, shards: 0, dispatched: 0 });
+
+function add(into: PublishResult, from: PublishResult): void {
+  into.delivered += from.delivered;
+  into.gone += from.gone;
+  into.failed += from.failed;
+}
+
+/** Cuts ids so that each `{ topic, connectionIds, message }` payload stays under the async invoke limit. */
+export function splitForInvoke(
+  ids: string[],
+  fixedBytes: number,
+  limit = ASYNC_INVOKE_MAX_BYTES,
+): string[][] {
+  const budget = limit - fixedBytes - 1024; // envelope and key names
+  const out: string[][] = [];
+  let current: string[] = [];
+  let bytes = 2;
+  for (const id of ids) {
+    const size = Buffer.byteLength(id) + 3; // quotes and comma
+    if (current.length && bytes + size > budget) {
+      out.push(current);
+      current = [];
+      bytes = 2;
+    }
+    current.push(id);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+export function createBroadcaster(deps: BroadcasterDeps): Broadcaster {
+  const maxAttempts = deps.retry?.maxAttempts ?? 5;
+  const baseDelayMs = deps.retry?.baseDelayMs ?? 50;
+  const maxDelayMs = deps.retry?.maxDelayMs ?? 2_000;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = deps.random ?? Math.random;
+  const logger = deps.logger;
+  // One bound per process (per cold start), shared by every publish running in it, matching the HTTP agent's
+  // socket pool: concurrent publishes cannot multiply the in-flight posts.
+  const limit = createLimiter(deps.concurrency);
+
+  async function postOnce(connectionId: string, data: Uint8Array): Promise<SendOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await deps.management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
+        return 'delivered';
+      } catch (error) {
+        if (isGone(error)) {
+          try {
+            await deps.connections.remove(connectionId);
+          } catch (cleanup) {
+            // The sweep (or DynamoDB TTL) removes the rows later; the stale connection only costs a 410.
+            logger?.warn('removing a gone connection failed', { connectionId, error: String(cleanup) });
+          }
+          return 'gone';
+        }
+        if (isThrottling(error) && attempt + 1 < maxAttempts) {
+          // Full jitter: spreads the retries of many concurrent posts instead of re-synchronising them.
+          await sleep(Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt)));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Posts `data` to every id under the shared limit; counts outcomes, never throws. */
+  async function postAll(ids: readonly string[], data: Uint8Array, topic?: string): Promise<PublishResult> {
+    const result = emptyResult();
+    let sample: unknown;
+    await Promise.all(
+      ids.map((id) =>
+        limit(() => postOnce(id, data)).then(
+          (outcome) => {
+            if (outcome === 'delivered') result.delivered++;
+            else result.gone++;
+          },
+          (error: unknown) => {
+            result.failed++;
+            sample ??= error;
+          },
+        ),
+      ),
+    );
+    if (result.failed) {
+      // One line per batch, not one per connection: a misconfiguration must not flood the logs.
+      logger?.error('posts failed', {
+        topic,
+        failed: result.failed,
+        of: ids.length,
+        error: (sample as Error)?.name,
+        detail: String((sample as Error)?.message ?? sample),
+      });
+    }
+    return result;
+  }
+
+  function encode(message: ServerMessage): Uint8Array | undefined {
+    const data = Buffer.from(JSON.stringify(message));
+    if (data.length > WS_MAX_FRAME_BYTES) {
+      // API Gateway would refuse it (PayloadTooLargeException) for every subscriber; callers chunk instead.
+      logger?.error('message over the 128 KB frame limit not sent', {
+        type: message.type,
+        bytes: data.length,
+      });
+      return undefined;
+    }
+    return data;
+  }
+
+  return {
+    async publish(topic, message) {
+      const result = emptyResult();
+      const data = encode(message);
+      if (!data) return result;
+      const work: Promise<void>[] = [];
+      const messageBytes = data.length + Buffer.byteLength(topic);
+
+      const postShard = (ids: string[]) => {
+        work.push(postAll(ids, data, topic).then((r) => add(result, r)));
+      };
+      const dispatchShard = (ids: string[]) => {
+        if (!deps.invoker) {
+          result.shards++;
+          return postShard(ids);
+        }
+        const invoker = deps.invoker;
+        for (const part of splitForInvoke(ids, messageBytes)) {
+          result.shards++;
+          work.push(
+            invoker.invoke({ topic, connectionIds: part, message }).then(
+              () => {
+                result.dispatched++;
+              },
+              async (error: unknown) => {
+                // A worker we cannot start must not lose the shard: post it from here instead.
+                logger?.warn('fan-out invoke failed; posting the shard here', {
+                  topic,
+                  connections: part.length,
+                  error: String(error),
+                });
+                add(result, await postAll(part, data, topic));
+              },
+            ),
+          );
+        }
+      };
+
+      try {
+        let pending: string[] = [];
+        let sharded = false;
+        let cursor: Record<string, unknown> | undefined;
+        do {
+          const page = await deps.connections.subscribersPage(topic, cursor);
+          pending.push(...page.connectionIds);
+          cursor = page.cursor;
+          // Full shards leave as soon as they are known to be part of a large audience, while paging goes on.
+          while (pending.length > deps.shardSize || (sharded && pending.length >= deps.shardSize)) {
+            sharded = true;
+            dispatchShard(pending.slice(0, deps.shardSize));
+            pending = pending.slice(deps.shardSize);
+          }
+        } while (cursor);
+        if (pending.length) {
+          if (sharded) dispatchShard(pending);
+          else {
+            result.shards = 1;
+            postShard(pending);
+          }
+        }
+      } catch (error) {
+        // Reading subscribers failed (DynamoDB down or throttled): whatever was dispatched still goes out.
+        logger?.error('reading subscribers failed', { topic, error: String(error) });
+      }
+      await Promise.all(work);
+      logger?.debug('published', { topic, type: message.type, ...result });
+      return result;
+    },
+
+    async deliver(connectionIds, message, topic) {
+      const data = encode(message);
+      if (!data) return { ...emptyResult(), failed: connectionIds.length };
+      const unique = [...new Set(connectionIds)];
+      return { ...(await postAll(unique, data, topic)), shards: unique.length ? 1 : 0 };
+    },
+
+    async send(connectionId, message) {
+      const data = encode(message);
+      if (!data) return 'failed';
+      // Replies skip the shared limit: one reply must not queue behind a large broadcast in this process.
+      return postOnce(connectionId, data).catch((error: unknown) => {
+        logger?.warn('reply failed', { connectionId, error: String(error) });
+        return 'failed' as const;
+      });
+    },
+  };
+}

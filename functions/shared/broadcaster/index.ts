@@ -1,0 +1,117 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SeatChange, ServerMessage } from '../../../shared/ws';
+import { getDynamo, getRedis } from '../clients';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { type Broadcaster, createBroadcaster, type PublishResult } from './broadcaster';
+import { type ConnectionRepository, dynamoConnectionRepository } from './connection-repository';
+import { lambdaFanoutInvoker } from './fanout-invoker';
+import {
+  createSeatChangePublisher,
+  redisCoalesceBuffer,
+  type SeatChangePublisher,
+  type SeatChangePublishResult,
+} from './seat-changes';
+
+/**
+ * The broadcaster's wiring, once per cold start: one connections repository, one management API client with
+ * a keep-alive socket pool sized to the fan-out concurrency (a TLS handshake per post would cost more than
+ * the post), one Lambda client for the fan-out workers. Functions that publish declare the config parts
+ * `connections`, `websocketManagement` and `broadcast` (plus `redis` for seat changes).
+ *
+ *   await publish(topics.event(id), { type: 'ticket-updated', data })
+ *   await publishSeatChanges(eventId, [{ id, status: 'held', userId }])
+ */
+
+export * from './broadcaster';
+export * from './connection-repository';
+export * from './fanout-invoker';
+export * from './seat-changes';
+
+const logger = createLogger('broadcast');
+
+const once = <T>(make: () => Promise<T>) => {
+  let cached: Promise<T> | undefined;
+  return () => {
+    cached ??= make().catch((err) => {
+      cached = undefined;
+      throw err;
+    });
+    return cached;
+  };
+};
+
+export function createManagementClient(endpoint: string, maxSockets: number): ApiGatewayManagementApiClient {
+  const agent = { keepAlive: true, maxSockets, keepAliveMsecs: 30_000 };
+  return new ApiGatewayManagementApiClient({
+    endpoint,
+    // The broadcaster retries throttling itself (full jitter); SDK retries on top would multiply attempts.
+    maxAttempts: 1,
+    requestHandler: {
+      httpAgent: new HttpAgent(agent),
+      httpsAgent: new HttpsAgent(agent),
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+    },
+  });
+}
+
+export const getConnectionRepository = once(async (): Promise<ConnectionRepository> => {
+  const config = loadConfig(['connections']);
+  return dynamoConnectionRepository(await getDynamo(), {
+    table: config.CONNECTIONS_TABLE,
+    ttlSeconds: config.CONNECTION_TTL_SECONDS,
+  });
+});
+
+export const getBroadcaster = once(async (): Promise<Broadcaster> => {
+  const config = loadConfig(['connections', 'websocketManagement', 'broadcast']);
+  return createBroadcaster({
+    connections: await getConnectionRepository(),
+    // Replies bypass the limiter, hence a few sockets on top of the fan-out concurrency.
+    management: createManagementClient(config.WS_MANAGEMENT_ENDPOINT, config.FANOUT_CONCURRENCY + 16),
+    invoker: config.FANOUT_FUNCTION_NAME
+      ? lambdaFanoutInvoker(new LambdaClient({}), config.FANOUT_FUNCTION_NAME)
+      : undefined,
+    concurrency: config.FANOUT_CONCURRENCY,
+    shardSize: config.FANOUT_SHARD_SIZE,
+    logger,
+  });
+});
+
+export const getSeatChangePublisher = once(
+  async (): Promise<SeatChangePublisher> =>
+    createSeatChangePublisher({
+      buffer: redisCoalesceBuffer(await getRedis()),
+      broadcaster: await getBroadcaster(),
+      logger,
+    }),
+);
+
+const nothing = { delivered: 0, gone: 0, failed: 0 };
+
+/** Publishes to a topic; never throws (a broadcast must not fail the change that caused it). */
+export async function publish(topic: string, message: ServerMessage): Promise<PublishResult> {
+  try {
+    return await (await getBroadcaster()).publish(topic, message);
+  } catch (error) {
+    logger.error('broadcaster unavailable', { topic, error: error as Error });
+    return { ...nothing, shards: 0, dispatched: 0 };
+  }
+}
+
+/** Seat changes of one event, coalesced across instances into one message per type per 100 ms; never throws. */
+export async function publishSeatChanges(
+  eventId: string,
+  changes: readonly SeatChange[],
+): Promise<SeatChangePublishResult> {
+  try {
+    return await (await getSeatChangePublisher()).publishSeatChanges(eventId, changes);
+  } catch (error) {
+    logger.error('seat change publisher unavailable', { eventId, error: error as Error });
+    return { flushed: false, messages: 0, seats: 0, result: nothing };
+  }
+}
