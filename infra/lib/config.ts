@@ -65,6 +65,15 @@ export interface StageConfig {
     /** WAF rate-based rule: requests per client IP per minute across the REST API (seed: 100 req/min). */
     readonly rateLimitPerMinute: number;
   };
+  /** Broadcast fan-out (functions/shared/broadcaster); sized against the API Gateway account throttle, see fanoutBudget(). */
+  readonly realtime: {
+    /** FANOUT_SHARD_SIZE: connections per shard. A publisher posts an audience this small itself. */
+    readonly fanoutShardSize: number;
+    /** FANOUT_CONCURRENCY: PostToConnection calls in flight at once in one process (publisher or worker). */
+    readonly fanoutConcurrency: number;
+    /** Reserved concurrency of the fan-out worker: shards posted at the same time, account-wide. */
+    readonly fanoutWorkers: number;
+  };
   readonly web: {
     /** CloudFront geo allow-list (seed: Korea, US, Japan). Empty disables the restriction. */
     readonly geoAllowList: readonly string[];
@@ -101,6 +110,7 @@ const dev: StageConfig = {
     logLevel: 'DEBUG',
   },
   api: { throttlingRateLimit: 100, throttlingBurstLimit: 200, rateLimitPerMinute: 100 },
+  realtime: { fanoutShardSize: 500, fanoutConcurrency: 16, fanoutWorkers: 4 },
   web: { geoAllowList: ['KR', 'US', 'JP'] },
   retainData: false,
 };
@@ -133,6 +143,7 @@ const prod: StageConfig = {
     logLevel: 'INFO',
   },
   api: { throttlingRateLimit: 2000, throttlingBurstLimit: 5000, rateLimitPerMinute: 100 },
+  realtime: { fanoutShardSize: 500, fanoutConcurrency: 16, fanoutWorkers: 6 },
   web: { geoAllowList: ['KR', 'US', 'JP'] },
   retainData: true,
 };
@@ -154,4 +165,60 @@ export function stageConfig(stage: unknown = 'dev'): StageConfig {
 /** Common prefix of every physical name and stack name: `tiketi-dev`. */
 export function prefix(config: StageConfig): string {
   return `tiketi-${config.stage}`;
+}
+
+/**
+ * API Gateway's throttle per account and Region, shared by REST, HTTP and WebSocket APIs *and* WebSocket
+ * callback (`@connections`) calls (API Gateway quotas, "account-level quotas, per Region"; burst 5,000).
+ */
+export const APIGW_ACCOUNT_RPS = 10_000;
+/**
+ * The fastest PostToConnection round trip we plan for (same Region, keep-alive connection). One post in
+ * flight then makes at most 1000 / 20 = 50 requests per second; slower posts only lower the rate.
+ */
+export const MIN_POST_LATENCY_MS = 20;
+
+export interface FanoutBudget {
+  /** What is left of the account throttle once both stages' own rate limits (REST, WebSocket) are served. */
+  readonly budgetRps: number;
+  /** Upper bound of the workers' post rate: workers × posts in flight × posts per second per slot. */
+  readonly workersRps: number;
+  /** Left for publishers posting small audiences themselves (and the 429 backstop absorbs the rest). */
+  readonly headroomRps: number;
+}
+
+/**
+ * Fan-out sizing. The fan-out worker's reserved concurrency caps the shards posted at once; each posts with
+ * FANOUT_CONCURRENCY calls in flight. Their product times 1000 / MIN_POST_LATENCY_MS must stay below what the
+ * REST and WebSocket stages leave of the account throttle, or a big broadcast would starve the REST API (its
+ * requests share the same token bucket). dev: 4 × 16 × 50 = 3,200 ≤ 10,000 − 100 − 100 = 9,800;
+ * prod: 6 × 16 × 50 = 4,800 ≤ 10,000 − 2,000 − 2,000 = 6,000, leaving 1,200 RPS for inline posts.
+ */
+export function fanoutBudget(config: StageConfig): FanoutBudget {
+  const budgetRps = APIGW_ACCOUNT_RPS - 2 * config.api.throttlingRateLimit;
+  const { fanoutWorkers, fanoutConcurrency } = config.realtime;
+  const workersRps = fanoutWorkers * fanoutConcurrency * (1000 / MIN_POST_LATENCY_MS);
+  return { budgetRps, workersRps, headroomRps: budgetRps - workersRps };
+}
+
+/** Fails synthesis when a stage's fan-out could outrun the account throttle (see fanoutBudget). */
+export function assertFanoutBudget(config: StageConfig): void {
+  const { fanoutShardSize, fanoutConcurrency, fanoutWorkers } = config.realtime;
+  for (const [name, value, max] of [
+    ['fanoutShardSize', fanoutShardSize, Number.MAX_SAFE_INTEGER],
+    // functions/shared/config.ts refuses FANOUT_CONCURRENCY above 1,000.
+    ['fanoutConcurrency', fanoutConcurrency, 1_000],
+    ['fanoutWorkers', fanoutWorkers, Number.MAX_SAFE_INTEGER],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      throw new Error(`${config.stage}: realtime.${name} must be an integer from 1 to ${max}, got ${value}`);
+    }
+  }
+  const { budgetRps, workersRps } = fanoutBudget(config);
+  if (workersRps > budgetRps) {
+    throw new Error(
+      `${config.stage}: fan-out workers could post ${workersRps} RPS, above the ${budgetRps} RPS the API Gateway ` +
+        'account throttle leaves after the REST and WebSocket stage limits; lower realtime.fanoutWorkers or fanoutConcurrency',
+    );
+  }
 }

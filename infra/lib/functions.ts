@@ -7,6 +7,20 @@ import type { ConfigPart } from './runtime-env';
  * table to know what each handler expects. `base` is always included.
  */
 
+/**
+ * Every function that publishes to WebSocket topics (functions/shared/broadcaster) declares these together:
+ * - `connections`: Query the topic index (GSI1), delete a connection's rows after a 410;
+ * - `websocketManagement`: PostToConnection/DeleteConnection on this API's stage (`@connections/*`);
+ * - `broadcast`: shard size, post concurrency, and invoke on the fan-out worker (FANOUT_FUNCTION_NAME).
+ * When seats/reservations/payments/queue start publishing, add `...PUBLISHER_PARTS` to their entry below;
+ * the API stack wires the grants and acknowledgements from the parts alone.
+ */
+export const PUBLISHER_PARTS = [
+  'connections',
+  'websocketManagement',
+  'broadcast',
+] as const satisfies readonly ConfigPart[];
+
 /** Route-table functions (`FUNCTIONS` in shared/routes.ts). Contexts not listed get DEFAULT_ROUTE_FUNCTION_PARTS. */
 export const ROUTE_FUNCTION_PARTS: Partial<Record<FunctionName, readonly ConfigPart[]>> = {
   auth: ['database', 'redis', 'jwt', 'jwtSigning'],
@@ -24,8 +38,19 @@ export const partsOf = (fn: FunctionName): readonly ConfigPart[] =>
 export const FUNCTION_PARTS = {
   /** functions/authorizer/handler.ts: `handler` (REST) and `wsHandler` (WebSocket $connect). */
   authorizer: ['jwt', 'jwks'],
-  /** functions/realtime/handler.ts: $connect/$disconnect/$default and client actions. */
-  realtime: ['jwt', 'jwks', 'connections', 'redis', 'websocketManagement'],
+  /**
+   * functions/realtime/handler.ts: $connect/$disconnect/$default and client actions; a publisher. PostgreSQL
+   * tells known events from unknown ones, Redis holds sessions. No `jwt`/`jwks`: the `$connect` authorizer
+   * verifies the token and API Gateway hands its context to every route.
+   */
+  realtime: ['database', 'redis', ...PUBLISHER_PARTS],
+  /**
+   * functions/realtime/fanout.ts: posts one shard `{ connectionIds, message, topic }`. `broadcast` gives it the
+   * post concurrency only: wireRuntime never hands the worker its own name, so it cannot re-shard or loop.
+   */
+  fanout: PUBLISHER_PARTS,
+  /** functions/realtime/sweep.ts: deletes expired connection/subscription rows (plus dynamodb:Scan, granted apart). */
+  sweep: ['connections'],
   /** functions/seats/release-hold.ts: the hold-expiry state machine's task. */
   releaseHold: ['database', 'redis'],
   /** functions/db/migrate-handler.ts: migration custom resource (connects to the instance, not the proxy). */

@@ -31,6 +31,8 @@ export interface AppFunctionProps {
   readonly environment?: Record<string, string>;
   readonly timeout?: Duration;
   readonly memorySize?: number;
+  /** Caps (and reserves) the function's concurrency; unset = the account's unreserved pool. */
+  readonly reservedConcurrentExecutions?: number;
   readonly commandHooks?: nodejs.ICommandHooks;
 }
 
@@ -53,6 +55,9 @@ export class AppFunction extends nodejs.NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? config.lambda.memorySize,
       timeout: props.timeout ?? Duration.seconds(config.lambda.timeoutSeconds),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       projectRoot: REPO_ROOT,

@@ -53,7 +53,15 @@ export interface RedisRuntime {
 export interface WebSocketRuntime {
   /** https callback URL of the WebSocket stage (`@connections` management API). */
   readonly endpoint: string;
-  readonly grantManage: (grantee: iam.IGrantable) => void;
+  /** `execute-api:ManageConnections` on this API's stage `@connections/*` (and its cdk-nag acknowledgement). */
+  readonly grantManage: (fn: lambda.Function) => void;
+}
+
+export interface BroadcastRuntime {
+  /** The fan-out worker publishers hand shards to (asynchronous invocations). */
+  readonly worker: lambda.IFunction;
+  readonly shardSize: number;
+  readonly concurrency: number;
 }
 
 /** Whatever the stacks have built so far; a part whose resource is missing fails synth with a clear message. */
@@ -67,6 +75,7 @@ export interface RuntimeResources {
   readonly connectionsTable?: dynamodb.ITable;
   readonly webSocket?: WebSocketRuntime;
   readonly holdExpiry?: sfn.IStateMachine;
+  readonly broadcast?: BroadcastRuntime;
 }
 
 function need<T>(value: T | undefined, part: ConfigPart, fn: lambda.Function): T {
@@ -154,9 +163,24 @@ export function wireRuntime(fn: lambda.Function, parts: readonly ConfigPart[], r
         machine.grantStartExecution(fn);
         break;
       }
-      case 'broadcast':
-        // Wired together with the fan-out worker Lambda (realtime issue); no function declares it yet.
-        throw new Error(`Config part broadcast is not wired yet (${fn.node.path})`);
+      case 'broadcast': {
+        // A publisher also needs `connections` (GSI1 Query, 410 cleanup) and `websocketManagement` (posting):
+        // declare PUBLISHER_PARTS (functions.ts), not this part alone.
+        const broadcast = need(res.broadcast, part, fn);
+        env('FANOUT_SHARD_SIZE', String(broadcast.shardSize));
+        env('FANOUT_CONCURRENCY', String(broadcast.concurrency));
+        // The worker posts the shard it was given and never re-shards: no name, no grant, no invoke loop.
+        if (broadcast.worker === fn) break;
+        env('FANOUT_FUNCTION_NAME', broadcast.worker.functionName);
+        // Unqualified invokes only (grantInvoke would add `<arn>:*` for every version and alias).
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['lambda:InvokeFunction'],
+            resources: [broadcast.worker.functionArn],
+          }),
+        );
+        break;
+      }
       default: {
         // A new part in functions/shared/config.ts must be mapped here before any function can use it.
         const unknown: never = part;

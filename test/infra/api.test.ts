@@ -160,6 +160,8 @@ describe('Lambda functions', () => {
       jwt: ['JWT_ISSUER', 'JWT_AUDIENCE'],
       jwtSigning: ['JWT_KEY_SECRET_ARN'],
       connections: ['CONNECTIONS_TABLE'],
+      websocketManagement: ['WS_MANAGEMENT_ENDPOINT'],
+      broadcast: ['FANOUT_FUNCTION_NAME', 'FANOUT_SHARD_SIZE', 'FANOUT_CONCURRENCY'],
     };
     for (const fnName of FUNCTIONS) {
       const fn = stacks.api.functions.get(fnName)!;
@@ -190,7 +192,7 @@ describe('Lambda functions', () => {
       JSON.stringify(p.Properties.PolicyDocument).includes('ssm:GetParameter'),
     );
     expect(withSsm.map(([id]) => id.replace(/ServiceRole.*/, '')).sort()).toEqual(
-      ['AuthorizerFn', 'RealtimeFn', 'WsAuthorizerFn'].sort(),
+      ['AuthorizerFn', 'WsAuthorizerFn'].sort(),
     );
   });
 });

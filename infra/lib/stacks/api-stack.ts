@@ -13,6 +13,7 @@ import { prefix, type StageConfig } from '../config';
 import { FUNCTION_PARTS, partsOf, routeFunctionEntry } from '../functions';
 import { AppFunction } from '../lambda';
 import { acknowledge, acknowledgeWildcardResource, MANAGED_POLICY } from '../nag';
+import { RealtimeWorkers } from '../realtime-workers';
 import { type RuntimeResources, wireRuntime } from '../runtime-env';
 import type { DataStack } from './data-stack';
 import type { NetworkStack } from './network-stack';
@@ -53,6 +54,8 @@ export class ApiStack extends Stack {
   readonly authorizerFn: AppFunction;
   readonly wsAuthorizerFn: AppFunction;
   readonly realtimeFn: AppFunction;
+  /** Fan-out worker, its failure queue, the connection sweep and the realtime alarms. */
+  readonly realtime: RealtimeWorkers;
   readonly restApi: apigw.RestApi;
   readonly authorizer: apigw.RequestAuthorizer;
   /** Route id → method, for tests and later wiring. */
@@ -106,14 +109,26 @@ export class ApiStack extends Stack {
       'ERROR',
     );
 
-    const runtime: RuntimeResources = {
+    const connectionsArn = `${this.formatArn({ service: 'execute-api', resource: this.webSocketApi.apiId })}/${config.stage}/*/@connections/*`;
+    const baseRuntime: RuntimeResources = {
       ...data.runtime,
       holdExpiry: workflows.holdExpiry,
       webSocket: {
         endpoint: this.webSocketStage.callbackUrl,
-        grantManage: (grantee) => this.webSocketStage.grantManagementApiAccess(grantee),
+        grantManage: (fn) => {
+          this.webSocketStage.grantManagementApiAccess(fn);
+          acknowledgeWildcardResource(
+            fn,
+            connectionsArn,
+            'PostToConnection/DeleteConnection address connections by id, which only exist at runtime; scoped to this API and stage.',
+          );
+        },
       },
     };
+
+    // --- Broadcast fan-out worker, sweep, alarms (before any publisher is wired: they invoke the worker) ------
+    this.realtime = new RealtimeWorkers(this, 'RealtimeWorkers', { config, runtime: baseRuntime });
+    const runtime: RuntimeResources = { ...baseRuntime, broadcast: this.realtime.broadcast };
 
     // --- Lambdas -----------------------------------------------------------------------------------------------
     const functions = new Map<FunctionName, AppFunction>();
@@ -151,7 +166,9 @@ export class ApiStack extends Stack {
       description: 'WebSocket connect/disconnect/actions',
       ...inVpc,
     });
+    // In the VPC for Redis (sessions) and PostgreSQL (event lookups); @connections through NAT.
     wireRuntime(this.realtimeFn, FUNCTION_PARTS.realtime, runtime);
+    this.realtime.watchPublisher('Realtime', this.realtimeFn);
 
     // --- WebSocket routes ------------------------------------------------------------------------------------
     const wsIntegration = (routeId: string) =>
@@ -178,11 +195,6 @@ export class ApiStack extends Stack {
         'WebSocket APIs authorize once, on $connect; later frames on the connection carry the identity stored for it.',
       );
     }
-    acknowledgeWildcardResource(
-      this.realtimeFn,
-      `${this.formatArn({ service: 'execute-api', resource: this.webSocketApi.apiId })}/${config.stage}/*/@connections/*`,
-      'PostToConnection/DeleteConnection address connections by id, which only exist at runtime; scoped to this API and stage.',
-    );
 
     // --- REST API ----------------------------------------------------------------------------------------------
     this.restApi = new apigw.RestApi(this, 'RestApi', {
