@@ -1,7 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
+import { eventKeys } from '../features/events/api/event-keys';
 import { type ApiClient, ApiClientProvider, createApiClient, isApiError } from '../lib/api';
 import { I18nProvider } from '../lib/i18n';
+import { RealtimeProvider } from '../lib/realtime';
 import type { RuntimeConfig } from '../lib/runtime-config';
 import { createSessionStore } from '../lib/session/session-store';
 import { safeLocalStorage } from '../lib/storage';
@@ -39,7 +41,15 @@ export function AppProvider({ config, children }: { config: RuntimeConfig; child
   return (
     <I18nProvider>
       <QueryClientProvider client={queryClient}>
-        <ApiClientProvider client={apiClient}>{children}</ApiClientProvider>
+        <ApiClientProvider client={apiClient}>
+          {/* After a realtime gap, re-fetch the (visible) event data whose updates may have been missed. */}
+          <RealtimeProvider
+            url={config.wsUrl}
+            onReconnect={() => void queryClient.invalidateQueries({ queryKey: eventKeys.all })}
+          >
+            {children}
+          </RealtimeProvider>
+        </ApiClientProvider>
       </QueryClientProvider>
     </I18nProvider>
   );

@@ -1,8 +1,8 @@
 /**
  * The one place the web app reaches into the repository's `shared/` contract (route table, domain schemas,
- * error codes). Relative imports work for both `tsc` (the root tsconfig has no `paths`) and Vite; the rest
- * of the app imports from here. Import the individual modules, not `shared/index.ts`, so the OpenAPI
- * generator stays out of the bundle.
+ * error codes, WebSocket protocol). Relative imports work for both `tsc` (the root tsconfig has no `paths`)
+ * and Vite; the rest of the app imports from here. Import the individual modules, not `shared/index.ts`, so
+ * the OpenAPI generator stays out of the bundle.
  */
 export {
   type Availability,
@@ -31,3 +31,11 @@ export {
   registerBodySchema,
   routeById,
 } from '../../../shared/routes';
+export {
+  type ClientMessage,
+  type ServerMessage,
+  type ServerMessageType,
+  serverMessageSchema,
+  WS_HEARTBEAT_MS,
+  WS_MAX_FRAME_BYTES,
+} from '../../../shared/ws';

@@ -48,3 +48,8 @@ export function formatPrice(amount: number, locale: string, currency = 'KRW'): s
 export function formatNumber(value: number, locale: string): string {
   return numberFormat(locale, {}).format(value);
 }
+
+/** `오후 7:30:05` / `7:30:05 PM`, Korea time: when a live update arrived. */
+export function formatTimeOfDay(at: Date | number, locale: string): string {
+  return dateFormat(locale, { timeStyle: 'medium' }).format(at);
+}

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { Link, useLocation } from 'react-router';
 import { UserMenu } from '../../features/auth/components/user-menu';
 import { isLocale, LOCALES, useI18n } from '../../lib/i18n';
+import { ConnectionStatus } from './connection-status';
 
 const LANGUAGE_NAMES = { ko: '한국어', en: 'English' } as const;
 
@@ -29,6 +30,7 @@ export function Header() {
           </Link>
         </nav>
         <div className="site-header__end">
+          <ConnectionStatus />
           <div className="language-switch">
             <label className="visually-hidden" htmlFor={languageId}>
               {t('nav.language')}

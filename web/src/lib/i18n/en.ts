@@ -18,6 +18,12 @@ export const en: { readonly [K in MessageKey]: string } = {
   'nav.signedInAs': '{name}',
   'nav.language': 'Language',
 
+  'realtime.label': 'Live updates',
+  'realtime.connecting': 'Connecting…',
+  'realtime.connected': 'Connected',
+  'realtime.reconnecting': 'Reconnecting…',
+  'realtime.offline': 'Offline',
+
   'boot.loading': 'Loading…',
   'boot.configError.title': 'Could not load the app configuration',
   'boot.configError.body': 'The server did not return /config.json. Check your connection and try again.',
@@ -101,6 +107,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   'event.salesClosedNote': 'Sales for this event have closed.',
   'event.cancelledNote': 'This event has been cancelled.',
   'event.notOnSaleNote': 'Sales have not started yet.',
+  'event.liveUpdated': 'Updated live at {time}',
 
   'auth.email': 'Email',
   'auth.password': 'Password',

@@ -16,6 +16,12 @@ export const ko = {
   'nav.signedInAs': '{name}님',
   'nav.language': '언어',
 
+  'realtime.label': '연결 상태',
+  'realtime.connecting': '연결 중…',
+  'realtime.connected': '실시간 연결됨',
+  'realtime.reconnecting': '재연결 중…',
+  'realtime.offline': '오프라인',
+
   'boot.loading': '불러오는 중…',
   'boot.configError.title': '앱 설정을 불러오지 못했습니다',
   'boot.configError.body':
@@ -100,6 +106,7 @@ export const ko = {
   'event.salesClosedNote': '판매가 종료된 공연입니다.',
   'event.cancelledNote': '취소된 공연입니다.',
   'event.notOnSaleNote': '아직 판매가 시작되지 않았습니다.',
+  'event.liveUpdated': '{time} 실시간 반영됨',
 
   'auth.email': '이메일',
   'auth.password': '비밀번호',

@@ -6,16 +6,18 @@ import { Skeleton } from '../../../components/ui/skeleton';
 import { isApiError } from '../../../lib/api';
 import type { EventDetail as EventDetailData, EventStatus } from '../../../lib/contract';
 import { genericErrorKey } from '../../../lib/describe-error';
-import { formatDateTimeLong, formatNumber, formatPrice } from '../../../lib/format';
+import { formatDateTimeLong, formatNumber, formatPrice, formatTimeOfDay } from '../../../lib/format';
 import { useDocumentTitle } from '../../../lib/hooks/use-document-title';
 import { useI18n } from '../../../lib/i18n';
 import { isEventId, useEvent } from '../api/get-event';
+import { useLiveAvailability } from '../hooks/use-live-availability';
 import { StatusBadge } from './status-badge';
 
 /** Event detail page content: loading, not-found and error states, then the event. */
 export function EventDetail({ eventId }: { eventId: string | undefined }) {
   const { t } = useI18n();
   const event = useEvent(eventId);
+  const liveUpdatedAt = useLiveAvailability(eventId, event.data?.hasSeatMap ?? false);
   useDocumentTitle(event.data?.title ?? null);
 
   const notFound =
@@ -42,10 +44,10 @@ export function EventDetail({ eventId }: { eventId: string | undefined }) {
       />
     );
   }
-  return <EventDetailView event={event.data} />;
+  return <EventDetailView event={event.data} liveUpdatedAt={liveUpdatedAt} />;
 }
 
-function EventDetailView({ event }: { event: EventDetailData }) {
+function EventDetailView({ event, liveUpdatedAt }: { event: EventDetailData; liveUpdatedAt: number | null }) {
   const { t, intlLocale } = useI18n();
   const bookNoteId = useId();
   const price = (amount: number) => formatPrice(amount, intlLocale, event.currency);
@@ -145,7 +147,8 @@ function EventDetailView({ event }: { event: EventDetailData }) {
             <h2 id={`${bookNoteId}-availability`} className="section__title">
               {t('event.availability')}
             </h2>
-            <dl className="stats">
+            {/* Re-keyed on every live update so the highlight animation replays. */}
+            <dl key={liveUpdatedAt ?? 'initial'} className={liveUpdatedAt ? 'stats stats--live' : 'stats'}>
               <div>
                 <dt>{t('event.available')}</dt>
                 <dd>{number(availability.available)}</dd>
@@ -174,6 +177,12 @@ function EventDetailView({ event }: { event: EventDetailData }) {
                   style={{ width: `${(availability.held / availability.total) * 100}%` }}
                 />
               </div>
+            ) : null}
+            {liveUpdatedAt ? (
+              <p className="live-note small">
+                <span className="live-note__dot" aria-hidden="true" />
+                {t('event.liveUpdated', { time: formatTimeOfDay(liveUpdatedAt, intlLocale) })}
+              </p>
             ) : null}
             <p className="muted small">{t('event.maxPerUser', { count: event.maxSeatsPerUser })}</p>
             {event.waitingRoom ? <p className="notice small">{t('event.waitingRoom')}</p> : null}
