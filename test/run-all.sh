@@ -13,6 +13,8 @@ step "unit"; suite unit
 step "infra (CDK assertions, snapshots, cdk-nag)"; suite infra
 step "synth (offline, bundles every function, cdk-nag as a validation plugin)"; npm run --silent synth
 step "integration (local stack: PostgreSQL, Redis, dynalite, API Gateway and Step Functions emulators)"; suite integration
+step "bench:fanout, small (fails on any lost or duplicated delivery)"
+npm run --silent bench:fanout -- --clients 200 --messages 5 --interval 100 --out .local/bench-fanout-ci.json
 step "web build"; npm run --silent build:web
 step "e2e (headless Chromium)"; suite e2e
 

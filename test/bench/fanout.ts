@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -171,7 +172,21 @@ function tiketiTarget(stack: Awaited<ReturnType<typeof startLocalStack>>): Fanou
   };
 }
 
+/** Both ends of every loopback socket live in this process: refuse clearly rather than die of EMFILE. */
+function checkFileLimit() {
+  const limit = Number(execSync('ulimit -n', { shell: '/bin/bash', encoding: 'utf8' }).trim());
+  const needed = CLIENTS * 2 + 2_000;
+  if (Number.isFinite(limit) && limit < needed) {
+    console.error(
+      `--clients ${CLIENTS} needs about ${needed} open files in this process (both ends of each socket), but the limit is ${limit}.\n` +
+        `Raise it (the hard limit is \`ulimit -Hn\`) or use at most ${Math.floor((limit - 2_000) / 2)} clients.`,
+    );
+    process.exit(2);
+  }
+}
+
 async function main() {
+  checkFileLimit();
   const dataDir = resolve('.local', `bench-fanout-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
