@@ -1,15 +1,14 @@
-import { execSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { type ChildProcess, execSync, fork } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
 import { SEED_EVENT_IDS } from '../../functions/db/seed';
 import { startLocalStack } from '../../infra/local/stack';
 import { topics } from '../../shared/ws';
-import { type FanoutTarget, socketIoTarget } from './socketio-baseline';
-import { pool, printTable, summarize } from './stats';
+import { type ChildMessage, type ClientKind, now, seatIdForSeq } from './fanout-protocol';
+import { startSocketIoServer } from './socketio-baseline';
+import { printTable, summarize } from './stats';
 
 /**
  * `npm run bench:fanout [-- --clients N --messages M --interval MS]`
@@ -17,7 +16,9 @@ import { pool, printTable, summarize } from './stats';
  * N WebSocket clients subscribe to one event through the local stack (API Gateway WebSocket emulator,
  * `$connect` authorizer, DynamoDB subscriptions); the broadcaster publishes M seat changes; every client
  * records when each arrives. Then the same N clients on a Socket.IO server (the seeds' design) receive the
- * same M messages, as the baseline. Latency = publish call → receipt at a client. Loopback only, bounded.
+ * same M messages, as the baseline. Latency = publish call → receipt at a client. The clients live in child
+ * processes (fanout-clients.ts, up to CLIENTS_PER_PROCESS each), so the process under test does only its own
+ * work. Loopback only, bounded in count and time.
  */
 
 const { values: args } = parseArgs({
@@ -35,6 +36,7 @@ const MESSAGES = Number(args.messages);
 const INTERVAL_MS = Number(args.interval);
 const CONNECT_CONCURRENCY = Number(args['connect-concurrency']);
 const DRAIN_TIMEOUT_MS = 15_000;
+const CLIENTS_PER_PROCESS = 2_500;
 const EVENT_ID = SEED_EVENT_IDS.symphony;
 
 interface RunResult {
@@ -50,136 +52,171 @@ interface RunResult {
   deliveriesPerSecond: number;
 }
 
-async function measure(name: string, target: FanoutTarget): Promise<RunResult> {
-  const sentAt = new Map<number, number>();
-  const seen = new Set<string>();
-  const latencies: number[] = [];
-  const lastReceipt = new Map<number, number>();
-  let duplicates = 0;
-  const onMessage = (client: number, payload: { seq: number }) => {
-    const now = performance.now();
-    if (payload.seq < 0) return; // warm-up
-    const key = `${client}:${payload.seq}`;
-    if (seen.has(key)) {
-      duplicates++;
-      return;
-    }
-    seen.add(key);
-    const sent = sentAt.get(payload.seq);
-    if (sent !== undefined) latencies.push(now - sent);
-    lastReceipt.set(payload.seq, now);
-  };
+interface Target {
+  kind: ClientKind;
+  url: string;
+  env?: Record<string, string>;
+  publish(seq: number): Promise<void>;
+}
 
-  const connectStarted = performance.now();
-  await target.connect(onMessage);
-  const connectMs = Math.round(performance.now() - connectStarted);
+/** Starts the client processes and resolves once every client is subscribed. */
+async function startClients(target: Target) {
+  const children: ChildProcess[] = [];
+  const received = new Map<ChildProcess, number>();
+  const ready: Promise<number>[] = [];
+  for (let offset = 0; offset < CLIENTS; offset += CLIENTS_PER_PROCESS) {
+    const child = fork(join('test', 'bench', 'fanout-clients.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        ...target.env,
+        BENCH_KIND: target.kind,
+        BENCH_URL: target.url,
+        BENCH_COUNT: String(Math.min(CLIENTS_PER_PROCESS, CLIENTS - offset)),
+        BENCH_OFFSET: String(offset),
+        BENCH_EVENT_ID: EVENT_ID,
+        BENCH_CONNECT_CONCURRENCY: String(CONNECT_CONCURRENCY),
+      },
+    });
+    children.push(child);
+    received.set(child, 0);
+    ready.push(
+      new Promise<number>((resolveReady, reject) => {
+        child.on('message', (m: ChildMessage) => {
+          if (m.type === 'ready') resolveReady(m.connectMs);
+          else if (m.type === 'count') received.set(child, m.received);
+          else if (m.type === 'failed') reject(new Error(`client process failed: ${m.error}`));
+        });
+        child.once('exit', (code) => code && reject(new Error(`client process exited with ${code}`)));
+      }),
+    );
+  }
+  try {
+    await Promise.all(ready);
+  } catch (error) {
+    for (const c of children) c.kill();
+    throw error;
+  }
+  const total = () => [...received.values()].reduce((a, b) => a + b, 0);
+  const receipts = async () => {
+    const all: [number, number, number][] = [];
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((done) => {
+            const onMessage = (m: ChildMessage) => {
+              if (m.type !== 'receipts') return;
+              child.off('message', onMessage);
+              all.push(...m.receipts);
+              done();
+            };
+            child.on('message', onMessage);
+            child.send({ type: 'report' });
+          }),
+      ),
+    );
+    return all;
+  };
+  const close = () =>
+    Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.send({ type: 'close' });
+          }),
+      ),
+    );
+  return { total, receipts, close };
+}
+
+async function measure(name: string, target: Target): Promise<RunResult> {
+  const connectStarted = now();
+  const clients = await startClients(target);
+  const connectMs = Math.round(now() - connectStarted);
   process.stdout.write(
     `  ${name}: ${CLIENTS} clients subscribed in ${connectMs} ms; publishing ${MESSAGES}…\n`,
   );
 
-  // One unmeasured message first: cold starts (module load, client creation, first sockets) are not fan-out.
-  await target.publish({ seq: -1, sentAt: Date.now(), seats: [] });
-  await new Promise((r) => setTimeout(r, 500));
-  for (let seq = 0; seq < MESSAGES; seq++) {
-    sentAt.set(seq, performance.now());
-    await target.publish({ seq, sentAt: Date.now(), seats: [] });
-    if (seq < MESSAGES - 1) await new Promise((r) => setTimeout(r, INTERVAL_MS));
-  }
-  const expected = CLIENTS * MESSAGES;
-  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-  while (seen.size < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  await target.close();
+  const sentAt = new Map<number, number>();
+  try {
+    // One unmeasured message first: cold starts (module load, client creation, first sockets) are not fan-out.
+    await target.publish(-1);
+    await new Promise((r) => setTimeout(r, 500));
+    for (let seq = 0; seq < MESSAGES; seq++) {
+      sentAt.set(seq, now());
+      await target.publish(seq);
+      if (seq < MESSAGES - 1) await new Promise((r) => setTimeout(r, INTERVAL_MS));
+    }
+    const expected = CLIENTS * MESSAGES;
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    while (clients.total() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const receipts = await clients.receipts();
 
-  // Throughput while fanning out: deliveries over the summed publish → last-receipt time of each message.
-  let busyMs = 0;
-  for (const [seq, sent] of sentAt) busyMs += Math.max(0, (lastReceipt.get(seq) ?? sent) - sent);
-  const spanS = Math.max(1e-3, busyMs / 1000);
-  return {
-    target: name,
-    clients: CLIENTS,
-    messages: MESSAGES,
-    expectedDeliveries: expected,
-    delivered: seen.size,
-    lost: expected - seen.size,
-    duplicates,
-    connectMs,
-    latencyMs: summarize(latencies),
-    deliveriesPerSecond: Math.round(seen.size / spanS),
-  };
+    const seen = new Set<string>();
+    const latencies: number[] = [];
+    const lastReceipt = new Map<number, number>();
+    const perSeq = new Map<number, number>();
+    let duplicates = 0;
+    for (const [client, seq, at] of receipts) {
+      const key = `${client}:${seq}`;
+      if (seen.has(key)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(key);
+      const sent = sentAt.get(seq);
+      if (sent === undefined) continue;
+      latencies.push(at - sent);
+      lastReceipt.set(seq, Math.max(lastReceipt.get(seq) ?? 0, at));
+      perSeq.set(seq, (perSeq.get(seq) ?? 0) + 1);
+    }
+    // Fan-out rate of one message: its deliveries over publish → its last receipt; the median message is reported.
+    const rates = [...perSeq].map(
+      ([seq, n]) => n / Math.max(1e-3, (lastReceipt.get(seq)! - sentAt.get(seq)!) / 1000),
+    );
+    return {
+      target: name,
+      clients: CLIENTS,
+      messages: MESSAGES,
+      expectedDeliveries: expected,
+      delivered: seen.size,
+      lost: expected - seen.size,
+      duplicates,
+      connectMs,
+      latencyMs: summarize(latencies),
+      deliveriesPerSecond: Math.round(summarize(rates).p50 || 0),
+    };
+  } finally {
+    await clients.close();
+  }
 }
 
 /** TIKETI: the local stack's WebSocket API, DynamoDB subscriptions and the broadcaster, unmodified. */
-function tiketiTarget(stack: Awaited<ReturnType<typeof startLocalStack>>): FanoutTarget {
-  const sockets: WebSocket[] = [];
-  const seatForSeq = new Map<string, number>();
-  const seatIdOf = (seq: number) => {
-    const id = randomUUID();
-    seatForSeq.set(id, seq);
-    return id;
-  };
+function tiketiTarget(stack: Awaited<ReturnType<typeof startLocalStack>>): Target {
   return {
-    async connect(onMessage) {
-      const { signJwt } = await import('../../functions/shared/jwt');
-      const { createPrivateKey } = await import('node:crypto');
-      const key = { kid: stack.env.JWT_KEY_ID!, privateKey: createPrivateKey(stack.env.JWT_PRIVATE_KEY!) };
-      const jwt = { issuer: stack.env.JWT_ISSUER!, audience: stack.env.JWT_AUDIENCE ?? 'tiketi-api' };
-      await pool([...Array(CLIENTS).keys()], CONNECT_CONCURRENCY, async (i) => {
-        // Tokens minted with the local signing key: the bench measures fan-out, not password hashing.
-        const token = signJwt(
-          { sub: randomUUID(), role: 'user', email: `bench-${i}@example.test` },
-          key,
-          jwt,
-        );
-        const ws = new WebSocket(`${stack.wsUrl}?token=${token}`);
-        sockets.push(ws);
-        await new Promise<void>((resolve, reject) => {
-          ws.once('error', reject);
-          ws.on('message', (raw) => {
-            const msg = JSON.parse(raw.toString()) as { type: string; data?: { seats?: { id: string }[] } };
-            if (msg.type === 'session-restored') resolve();
-            else if (msg.type === 'seat-locked') {
-              const seq = seatForSeq.get(msg.data?.seats?.[0]?.id ?? '');
-              if (seq !== undefined) onMessage(i, { seq });
-            } else if (msg.type === 'error') reject(new Error(JSON.stringify(msg)));
-          });
-          ws.once('open', () => {
-            ws.send(JSON.stringify({ action: 'join-event', eventId: EVENT_ID }));
-            // Frames of one connection are handled in order: session-restored means the join is done.
-            ws.send(JSON.stringify({ action: 'resume' }));
-          });
-        });
-      });
-    },
-    async publish({ seq }) {
+    kind: 'tiketi',
+    url: stack.wsUrl,
+    env: stack.env,
+    async publish(seq) {
       const { publish } = await import('../../functions/shared/broadcaster');
       await publish(topics.event(EVENT_ID), {
         type: 'seat-locked',
-        data: { eventId: EVENT_ID, seats: [{ id: seatIdOf(seq), status: 'held' }] },
+        data: { eventId: EVENT_ID, seats: [{ id: seatIdForSeq(seq), status: 'held' }] },
       });
-    },
-    async close() {
-      await Promise.all(
-        sockets.map(
-          (ws) =>
-            new Promise<void>((resolve) => {
-              if (ws.readyState === WebSocket.CLOSED) return resolve();
-              ws.once('close', () => resolve());
-              ws.close();
-            }),
-        ),
-      );
     },
   };
 }
 
-/** Both ends of every loopback socket live in this process: refuse clearly rather than die of EMFILE. */
+/** The server ends of every socket live in this process: refuse clearly rather than die of EMFILE. */
 function checkFileLimit() {
   const limit = Number(execSync('ulimit -n', { shell: '/bin/bash', encoding: 'utf8' }).trim());
-  const needed = CLIENTS * 2 + 2_000;
+  const needed = CLIENTS + 2_000; // server ends of the WebSockets, plus @connections sockets and the stores
   if (Number.isFinite(limit) && limit < needed) {
     console.error(
-      `--clients ${CLIENTS} needs about ${needed} open files in this process (both ends of each socket), but the limit is ${limit}.\n` +
-        `Raise it (the hard limit is \`ulimit -Hn\`) or use at most ${Math.floor((limit - 2_000) / 2)} clients.`,
+      `--clients ${CLIENTS} needs about ${needed} open files in this process, but the limit is ${limit}.\n` +
+        `Raise it (the hard limit is \`ulimit -Hn\`) or use at most ${limit - 2_000} clients.`,
     );
     process.exit(2);
   }
@@ -206,7 +243,13 @@ async function main() {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const socketio = await measure('socket.io', socketIoTarget(CLIENTS, CONNECT_CONCURRENCY));
+  const io = await startSocketIoServer();
+  let socketio: RunResult;
+  try {
+    socketio = await measure('socket.io', { kind: 'socketio', url: io.url, publish: io.publish });
+  } finally {
+    await io.close();
+  }
 
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const report = {
