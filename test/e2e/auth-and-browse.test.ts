@@ -1,19 +1,14 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { EventList } from '../../shared/routes';
 import type { StackInfo } from '../support/provided';
+import { assertWebAppServed, launchChromium, withFailureScreenshot } from './browser';
 
 /**
  * The web app, built (web/dist) and served by the local stack, driven by headless Chromium: register, sign
  * out, sign in, search, open an event. Queries go by role and label, like a user (and a screen reader).
  */
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FAILURE_SCREENSHOT = join(REPO_ROOT, '.local', 'e2e-failure.png');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SEARCH_TERM = 'Symphony';
 const EVENT_TITLE = 'Seoul Philharmonic Symphony Night';
 
@@ -24,26 +19,8 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const index = await fetch(stack.url);
-  const html = await index.text();
-  if (!html.includes('id="root"')) {
-    throw new Error(
-      `${stack.url} does not serve the web app: run \`npm run build:web\` before the e2e suite`,
-    );
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  await assertWebAppServed(stack.url);
+  browser = await launchChromium();
   // The browser's own zone is deliberately not Korea's: event times must still be shown in KST.
   context = await browser.newContext({
     locale: 'ko-KR',
@@ -60,23 +37,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Runs a step; on failure saves a full-page screenshot to .local/e2e-failure.png, then rethrows. */
-async function withFailureScreenshot(run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    await mkdir(dirname(FAILURE_SCREENSHOT), { recursive: true });
-    await page
-      .screenshot({ path: FAILURE_SCREENSHOT, fullPage: true })
-      .then(() => console.error(`e2e failure screenshot: ${FAILURE_SCREENSHOT} (at ${page.url()})`))
-      .catch(() => undefined);
-    throw error;
-  }
-}
-
 describe('web app: auth and browse', () => {
   it('registers, signs out, signs in again, searches and opens an event', async () => {
-    await withFailureScreenshot(async () => {
+    await withFailureScreenshot(page, 'e2e-failure', async () => {
       const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
       const name = `테스트 ${suffix}`;
       const email = `e2e-${suffix}@example.com`;

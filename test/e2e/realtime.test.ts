@@ -1,13 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { EventDetail } from '../../shared/domain';
 import type { EventList } from '../../shared/routes';
 import { topics } from '../../shared/ws';
 import { registerUser } from '../support/http';
 import type { StackInfo } from '../support/provided';
+import { assertWebAppServed, launchChromium, withFailureScreenshot } from './browser';
 
 /**
  * The web app's realtime client against the local stack, in headless Chromium: a signed-in user on an event
@@ -16,9 +14,6 @@ import type { StackInfo } from '../support/provided';
  * offline and back shows "offline", then reconnects, re-joins the event and receives updates again.
  */
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FAILURE_SCREENSHOT = join(REPO_ROOT, '.local', 'e2e-realtime-failure.png');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EVENT_TITLE = 'Seoul Philharmonic Symphony Night';
 
 const stack: StackInfo = inject('stack');
@@ -31,29 +26,12 @@ type Publish = typeof import('../../functions/shared/broadcaster')['publish'];
 let publish: Publish;
 
 beforeAll(async () => {
-  const index = await fetch(stack.url);
-  if (!(await index.text()).includes('id="root"')) {
-    throw new Error(
-      `${stack.url} does not serve the web app: run \`npm run build:web\` before the e2e suite`,
-    );
-  }
+  await assertWebAppServed(stack.url);
   // The broadcaster reads the handler environment at first use, as a function would at cold start.
   Object.assign(process.env, stack.env);
   ({ publish } = await import('../../functions/shared/broadcaster'));
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -64,19 +42,6 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
 });
-
-async function withFailureScreenshot(run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    await mkdir(dirname(FAILURE_SCREENSHOT), { recursive: true });
-    await page
-      .screenshot({ path: FAILURE_SCREENSHOT, fullPage: true })
-      .then(() => console.error(`e2e failure screenshot: ${FAILURE_SCREENSHOT} (at ${page.url()})`))
-      .catch(() => undefined);
-    throw error;
-  }
-}
 
 /**
  * Publishes `availability` to the event's topic until it shows on the page: the page joins the topic a
@@ -98,7 +63,7 @@ async function publishUntilShown(eventId: string, available: number, shown: Loca
 
 describe('web app: realtime', () => {
   it('shows the connection state and live availability on the event page', async () => {
-    await withFailureScreenshot(async () => {
+    await withFailureScreenshot(page, 'e2e-realtime-failure', async () => {
       const user = await registerUser('e2e-rt');
       const listed = (await (
         await fetch(`${stack.url}/api/v1/events?q=${encodeURIComponent('Symphony')}`)

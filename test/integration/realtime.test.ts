@@ -14,7 +14,7 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { SEED_EVENT_IDS } from '../../functions/db/seed';
 import type { SeatChange, ServerMessage } from '../../shared/ws';
 import { WS_CLOSE_MESSAGE_TOO_BIG } from '../../shared/ws';
-import { localAws } from '../support/aws';
+import { connectionIdsOf as connectionIdsOfUser, localAws } from '../support/aws';
 import { registerUser } from '../support/http';
 import { openWs, received, settle, type WsClient } from '../support/ws';
 
@@ -62,17 +62,7 @@ async function connect(token: string, join?: string): Promise<WsClient> {
   return client;
 }
 
-async function connectionIdsOf(userId: string): Promise<string[]> {
-  const out = await doc.send(
-    new QueryCommand({
-      TableName: table,
-      IndexName: 'GSI2',
-      KeyConditionExpression: 'gsi2pk = :u',
-      ExpressionAttributeValues: { ':u': `USER#${userId}` },
-    }),
-  );
-  return (out.Items ?? []).map((i) => String(i.connectionId));
-}
+const connectionIdsOf = (userId: string) => connectionIdsOfUser(doc, table, userId);
 
 async function rowsOf(connectionId: string): Promise<Record<string, unknown>[]> {
   const out = await doc.send(

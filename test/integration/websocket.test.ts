@@ -6,10 +6,10 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WS_CLOSE_MESSAGE_TOO_BIG } from '../../shared/ws';
-import { localAws } from '../support/aws';
+import { connectionIdsOf as connectionIdsOfUser, localAws } from '../support/aws';
 import { registerUser } from '../support/http';
 import { openWs, upgradeStatus, type WsClient } from '../support/ws';
 
@@ -31,18 +31,7 @@ afterAll(() => {
 
 type Message = { type: string; data?: Record<string, unknown> };
 
-/** Connection ids of a user, from the connections table (GSI2: `USER#<userId>` → `CONN#<connectionId>`). */
-async function connectionIdsOf(userId: string): Promise<string[]> {
-  const out = await doc.send(
-    new QueryCommand({
-      TableName: table,
-      IndexName: 'GSI2',
-      KeyConditionExpression: 'gsi2pk = :u',
-      ExpressionAttributeValues: { ':u': `USER#${userId}` },
-    }),
-  );
-  return (out.Items ?? []).map((i) => String(i.pk).replace(/^CONN#/, ''));
-}
+const connectionIdsOf = (userId: string) => connectionIdsOfUser(doc, table, userId);
 
 async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 2000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

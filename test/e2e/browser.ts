@@ -1,0 +1,53 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** Shared by the e2e suites: Debian's Chromium, headless, and a screenshot when a step fails. */
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Fails early, clearly, when the stack does not serve the built app. */
+export async function assertWebAppServed(url: string): Promise<void> {
+  const html = await (await fetch(url)).text();
+  if (!html.includes('id="root"')) {
+    throw new Error(`${url} does not serve the web app: run \`npm run build:web\` before the e2e suite`);
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Without the background-networking flags Chromium keeps dialling out, which this sandbox refuses.
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Runs a step; on failure saves a full-page screenshot to `.local/<name>.png`, then rethrows. */
+export async function withFailureScreenshot(
+  page: Page,
+  name: string,
+  run: () => Promise<void>,
+): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const file = join(REPO_ROOT, '.local', `${name}.png`);
+    await mkdir(dirname(file), { recursive: true });
+    await page
+      .screenshot({ path: file, fullPage: true })
+      .then(() => console.error(`e2e failure screenshot: ${file} (at ${page.url()})`))
+      .catch(() => undefined);
+    throw error;
+  }
+}
