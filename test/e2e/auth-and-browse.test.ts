@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { EventList } from '../../shared/routes';
 import type { StackInfo } from '../support/provided';
-import { assertWebAppServed, launchChromium, withFailureScreenshot } from './browser';
+import { assertWebAppServed, launchChromium, openPage, withFailureScreenshot } from './browser';
 
 /**
  * The web app, built (web/dist) and served by the local stack, driven by headless Chromium: register, sign
@@ -22,14 +22,7 @@ beforeAll(async () => {
   await assertWebAppServed(stack.url);
   browser = await launchChromium();
   // The browser's own zone is deliberately not Korea's: event times must still be shown in KST.
-  context = await browser.newContext({
-    locale: 'ko-KR',
-    timezoneId: 'Europe/Berlin',
-    viewport: { width: 1280, height: 900 },
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  ({ context, page } = await openPage(browser, pageErrors, { timezoneId: 'Europe/Berlin' }));
 });
 
 afterAll(async () => {

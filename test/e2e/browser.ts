@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 /** Shared by the e2e suites: Debian's Chromium, headless, and a screenshot when a step fails. */
 
@@ -50,4 +50,17 @@ export async function withFailureScreenshot(
       .catch(() => undefined);
     throw error;
   }
+}
+
+/** A fresh context and page with the suites' defaults; page errors are collected into `errors`. */
+export async function openPage(browser: Browser, errors: string[], options: BrowserContextOptions = {}) {
+  const context = await browser.newContext({
+    locale: 'ko-KR',
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page };
 }

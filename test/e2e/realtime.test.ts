@@ -5,7 +5,7 @@ import type { EventList } from '../../shared/routes';
 import { topics } from '../../shared/ws';
 import { registerUser } from '../support/http';
 import type { StackInfo } from '../support/provided';
-import { assertWebAppServed, launchChromium, withFailureScreenshot } from './browser';
+import { assertWebAppServed, launchChromium, openPage, withFailureScreenshot } from './browser';
 
 /**
  * The web app's realtime client against the local stack, in headless Chromium: a signed-in user on an event
@@ -32,10 +32,7 @@ beforeAll(async () => {
   ({ publish } = await import('../../functions/shared/broadcaster'));
 
   browser = await launchChromium();
-  context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  ({ context, page } = await openPage(browser, pageErrors));
 });
 
 afterAll(async () => {

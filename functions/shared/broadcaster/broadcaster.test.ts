@@ -87,6 +87,20 @@ beforeEach(() => {
   apigw.on(PostToConnectionCommand).resolves({});
 });
 
+/** Makes every post take a millisecond and returns the peak number of posts in flight seen so far. */
+function trackInFlight(): () => number {
+  let inFlight = 0;
+  let peak = 0;
+  apigw.on(PostToConnectionCommand).callsFake(async () => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await new Promise((r) => setTimeout(r, 1));
+    inFlight--;
+    return {};
+  });
+  return () => peak;
+}
+
 describe('publish', () => {
   it('reads every page of the topic index with Query (never Scan) and posts to each subscriber once', async () => {
     subscribers(ids(250), 100);
@@ -120,32 +134,16 @@ describe('publish', () => {
 
   it('keeps at most `concurrency` posts in flight, and uses all of them', async () => {
     subscribers(ids(300), 1000);
-    let inFlight = 0;
-    let peak = 0;
-    apigw.on(PostToConnectionCommand).callsFake(async () => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 1));
-      inFlight--;
-      return {};
-    });
+    const peak = trackInFlight();
     const { b } = broadcaster({ concurrency: 16 });
     const result = await b.publish('event:e1', message);
     expect(result.delivered).toBe(300);
-    expect(peak).toBe(16);
+    expect(peak()).toBe(16);
   });
 
   it('the bound holds across publishes running at once in one process', async () => {
     subscribers(ids(100), 1000);
-    let inFlight = 0;
-    let peak = 0;
-    apigw.on(PostToConnectionCommand).callsFake(async () => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 1));
-      inFlight--;
-      return {};
-    });
+    const peak = trackInFlight();
     const { b } = broadcaster({ concurrency: 10 });
     const results = await Promise.all([
       b.publish('t1', message),
@@ -153,7 +151,7 @@ describe('publish', () => {
       b.publish('t3', message),
     ]);
     expect(results.map((r) => r.delivered)).toEqual([100, 100, 100]);
-    expect(peak).toBe(10);
+    expect(peak()).toBe(10);
   });
 
   it('410 Gone deletes that connection’s rows and is posted to only once', async () => {

@@ -243,31 +243,13 @@ export class WebSocketGateway {
     });
   }
 
-  private async invokeMessage(connection: Connection, routeKey: string, body: string, isBinary: boolean) {
-    const requestId = randomUUID();
-    const event = buildWsEvent({
-      routeKey,
-      eventType: 'MESSAGE',
-      connectionId: connection.id,
-      connectedAt: connection.connectedAt,
-      requestId,
-      domainName: connection.domainName,
-      sourceIp: connection.sourceIp,
-      userAgent: connection.userAgent,
-      authorizer: connection.authorizer,
-      body,
-      isBase64Encoded: isBinary,
-    });
-    try {
-      // Without a route response configured, API Gateway does not send the result back: the handler
-      // answers through the @connections API itself.
-      await this.options.runtime.invoke(REALTIME_FUNCTION, event, requestId);
-    } catch (error) {
-      this.options.onError?.(`realtime ${routeKey}`, requestId, error);
-    }
+  private invokeMessage(connection: Connection, routeKey: string, body: string, isBinary: boolean) {
+    // Without a route response configured, API Gateway does not send the result back: the handler
+    // answers through the @connections API itself.
+    return this.invokeRealtime(routeKey, 'MESSAGE', connection, { body, isBase64Encoded: isBinary });
   }
 
-  private async invokeDisconnect(
+  private invokeDisconnect(
     connection: Pick<Connection, 'connectedAt' | 'sourceIp' | 'userAgent' | 'domainName' | 'authorizer'> & {
       id?: string;
       connectionId?: string;
@@ -275,10 +257,26 @@ export class WebSocketGateway {
     code: number,
     reason: string,
   ): Promise<void> {
+    return this.invokeRealtime('$disconnect', 'DISCONNECT', connection, {
+      disconnectStatusCode: code,
+      disconnectReason: reason,
+    });
+  }
+
+  /** Builds the API Gateway WebSocket event for a connection and runs the realtime handler; errors are reported. */
+  private async invokeRealtime(
+    routeKey: string,
+    eventType: 'MESSAGE' | 'DISCONNECT',
+    connection: Pick<Connection, 'connectedAt' | 'sourceIp' | 'userAgent' | 'domainName' | 'authorizer'> & {
+      id?: string;
+      connectionId?: string;
+    },
+    extra: Partial<Parameters<typeof buildWsEvent>[0]>,
+  ): Promise<void> {
     const requestId = randomUUID();
     const event = buildWsEvent({
-      routeKey: '$disconnect',
-      eventType: 'DISCONNECT',
+      routeKey,
+      eventType,
       connectionId: connection.id ?? connection.connectionId ?? '',
       connectedAt: connection.connectedAt,
       requestId,
@@ -286,13 +284,12 @@ export class WebSocketGateway {
       sourceIp: connection.sourceIp,
       userAgent: connection.userAgent,
       authorizer: connection.authorizer,
-      disconnectStatusCode: code,
-      disconnectReason: reason,
+      ...extra,
     });
     try {
       await this.options.runtime.invoke(REALTIME_FUNCTION, event, requestId);
     } catch (error) {
-      this.options.onError?.('realtime $disconnect', requestId, error);
+      this.options.onError?.(`realtime ${routeKey}`, requestId, error);
     }
   }
 

@@ -14,7 +14,8 @@ const MAX_BODY = 1024 * 1024;
 /** JSON 1.0 timestamps are epoch seconds. */
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
-function describeShape(e: ExecutionRecord) {
+/** The fields ListExecutions returns per execution; DescribeExecution adds input, output and error. */
+function summaryShape(e: ExecutionRecord) {
   return {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,
@@ -22,6 +23,12 @@ function describeShape(e: ExecutionRecord) {
     status: e.status,
     startDate: seconds(e.startDate),
     stopDate: seconds(e.stopDate),
+  };
+}
+
+function describeShape(e: ExecutionRecord) {
+  return {
+    ...summaryShape(e),
     input: e.input,
     inputDetails: { included: true },
     output: e.output,
@@ -48,14 +55,7 @@ export const OPERATIONS: Record<string, Operation> = {
   ListExecutions(emulator, body) {
     const { executions, nextToken } = emulator.list(body);
     return {
-      executions: executions.map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: seconds(e.startDate),
-        stopDate: seconds(e.stopDate),
-      })),
+      executions: executions.map(summaryShape),
       nextToken,
     };
   },
