@@ -4,6 +4,10 @@ import { LOOPBACK, portBusyError, type ServiceName } from './ports';
 
 /** Listens on loopback; EADDRINUSE becomes the friendly "port busy" error. Returns the bound port. */
 export function listen(server: Server, port: number, service: ServiceName): Promise<number> {
+  // Longer than a client's idle keep-alive socket lives, as on AWS endpoints: a server closing idle sockets at
+  // Node's default 5 s races the broadcaster's pool picking them, which fails posts ("socket hang up").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? portBusyError(service, port) : error);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createLimiter } from '../../functions/shared/broadcaster/broadcaster';
 import { BodyTooLargeError, readBody } from './gateway/http';
 import { closeServer, listen } from './http-server';
 import { type LambdaRuntime, type LocalFunction, localFunction } from './lambda';
@@ -10,11 +11,13 @@ import { LOOPBACK } from './ports';
  * LambdaClient reaches the in-process handlers through AWS_ENDPOINT_URL_LAMBDA. `X-Amz-Invocation-Type: Event`
  * answers 202 and runs the handler in the background (the broadcaster's fan-out shards); `RequestResponse`
  * (the default) answers 200 with the handler's result, or with `X-Amz-Function-Error: Unhandled` when it threw;
- * `DryRun` answers 204. Lambda's automatic retries of failed asynchronous events are not emulated.
+ * `DryRun` answers 204. As on Lambda, asynchronous events wait in a queue and run at most `asyncConcurrency` at
+ * a time per function (its reserved concurrency); the function timeout counts from when an event starts, not
+ * from when it was queued. Lambda's automatic retries of failed asynchronous events are not emulated.
  */
 
 /** The broadcaster's fan-out worker (FANOUT_FUNCTION_NAME). */
-export const FANOUT_FUNCTION = localFunction('fanout', 'functions/realtime/fanout.ts');
+export const FANOUT_FUNCTION = localFunction('fanout', 'functions/realtime/fanout.ts', 'handler', 60_000);
 /** The stale-connection sweep (on AWS a scheduled rule invokes it; locally the stack runs it on a timer too). */
 export const SWEEP_FUNCTION = localFunction('sweep', 'functions/realtime/sweep.ts');
 
@@ -45,6 +48,8 @@ export interface LambdaApiOptions {
   runtime: LambdaRuntime;
   functions: readonly LocalFunction[];
   port: number;
+  /** Asynchronous events of one function running at once (Lambda's reserved concurrency). Default 4. */
+  asyncConcurrency?: number;
   onError?: (where: string, requestId: string, error: unknown) => void;
 }
 
@@ -52,7 +57,7 @@ export interface RunningLambdaApi {
   endpoint: string;
   port: number;
   server: Server;
-  /** Asynchronous invocations still running. */
+  /** Asynchronous invocations queued or running. */
   readonly pending: number;
   stop(): Promise<void>;
 }
@@ -60,6 +65,17 @@ export interface RunningLambdaApi {
 export async function startLambdaApi(options: LambdaApiOptions): Promise<RunningLambdaApi> {
   const byName = new Map(options.functions.map((fn) => [fn.name, fn]));
   const pending = new Set<Promise<unknown>>();
+  const asyncConcurrency = options.asyncConcurrency ?? 4;
+  // Runs an event when one of its function's slots is free; a released slot passes to the next queued event.
+  const slots = new Map<string, ReturnType<typeof createLimiter>>();
+  const inSlot = (fn: LocalFunction, work: () => Promise<unknown>) => {
+    let limit = slots.get(fn.name);
+    if (!limit) {
+      limit = createLimiter(asyncConcurrency);
+      slots.set(fn.name, limit);
+    }
+    return limit(work);
+  };
   let closing = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -104,9 +120,9 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<Running
     if (type === 'Event') {
       if (closing) return awsError(res, 503, 'ServiceException', 'The local stack is stopping');
       res.writeHead(202, { 'Content-Length': 0 }).end();
-      const run = options.runtime
-        .invoke(fn, payload, requestId)
-        .catch((error: unknown) => options.onError?.(`lambda ${fn.name} (async)`, requestId, error));
+      const run = inSlot(fn, () => options.runtime.invoke(fn, payload, requestId)).catch((error: unknown) =>
+        options.onError?.(`lambda ${fn.name} (async)`, requestId, error),
+      );
       pending.add(run);
       void run.finally(() => pending.delete(run));
       return;

@@ -59,15 +59,29 @@ async function openSocketIo(i: number) {
   });
 }
 
+let retries = 0;
+/** A refused or reset connect is retried with backoff, as the web client does; five failures in a row fail the run. */
+async function withRetry(open: (i: number) => Promise<void>, i: number) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await open(i);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      retries++;
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
 async function main() {
   const started = now();
   const open = kind === 'tiketi' ? openTiketi : openSocketIo;
   await pool(
     Array.from({ length: count }, (_, k) => offset + k),
     concurrency,
-    (i) => open(i),
+    (i) => withRetry(open, i),
   );
-  send({ type: 'ready', connectMs: Math.round(now() - started) });
+  send({ type: 'ready', connectMs: Math.round(now() - started), retries });
   const ticker = setInterval(() => send({ type: 'count', received: receipts.length }), 50);
   process.on('message', (m: ParentMessage) => {
     if (m.type === 'report') send({ type: 'receipts', receipts });

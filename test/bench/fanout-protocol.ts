@@ -3,7 +3,7 @@
 export type ClientKind = 'tiketi' | 'socketio';
 export type ParentMessage = { type: 'report' } | { type: 'close' };
 export type ChildMessage =
-  | { type: 'ready'; connectMs: number }
+  | { type: 'ready'; connectMs: number; retries: number }
   | { type: 'count'; received: number }
   | { type: 'receipts'; receipts: [client: number, seq: number, atMs: number][] }
   | { type: 'failed'; error: string };

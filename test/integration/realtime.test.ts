@@ -422,7 +422,7 @@ describe('coalescing bursts of seat changes', () => {
         buffer: broadcast.redisCoalesceBuffer(own),
         broadcaster: broadcast.createBroadcaster({
           connections,
-          management: broadcast.createManagementClient(stack.env.WS_MANAGEMENT_ENDPOINT!, 16),
+          poster: broadcast.createConnectionPoster(stack.env.WS_MANAGEMENT_ENDPOINT!, 16),
           concurrency: 16,
           shardSize: 1000,
         }),
@@ -466,7 +466,7 @@ describe('large audiences', () => {
     // stack's fan-out worker (FANOUT_FUNCTION_NAME), exactly as a publisher on AWS would hand them out.
     const publisher = broadcast.createBroadcaster({
       connections: await broadcast.getConnectionRepository(),
-      management: broadcast.createManagementClient(stack.env.WS_MANAGEMENT_ENDPOINT!, 8),
+      poster: broadcast.createConnectionPoster(stack.env.WS_MANAGEMENT_ENDPOINT!, 8),
       invoker: broadcast.lambdaFanoutInvoker(lambda, stack.env.FANOUT_FUNCTION_NAME!),
       concurrency: 4,
       shardSize: 2,

@@ -18,6 +18,7 @@ import {
   type FanoutShard,
   splitForInvoke,
 } from './broadcaster';
+import { sdkConnectionPoster } from './connection-poster';
 import { dynamoConnectionRepository } from './connection-repository';
 
 /**
@@ -67,7 +68,7 @@ function broadcaster(overrides: Partial<BroadcasterDeps> = {}) {
   const logger = { debug: vi.fn(), warn: vi.fn(), error: vi.fn() };
   const b = createBroadcaster({
     connections: dynamoConnectionRepository(doc, { table: 'connections', ttlSeconds: 7200 }),
-    management,
+    poster: sdkConnectionPoster(management),
     concurrency: 8,
     shardSize: 1000,
     logger: logger as unknown as BroadcasterDeps['logger'],

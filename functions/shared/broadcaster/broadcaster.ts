@@ -1,9 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import {
-  type ApiGatewayManagementApiClient,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
 import { type ServerMessage, WS_MAX_FRAME_BYTES } from '../../../shared/ws';
+import type { ConnectionPoster } from './connection-poster';
 import type { ConnectionRepository } from './connection-repository';
 
 /**
@@ -55,7 +52,8 @@ export type BroadcastLogger = Pick<Logger, 'debug' | 'warn' | 'error'>;
 
 export interface BroadcasterDeps {
   connections: Pick<ConnectionRepository, 'subscribersPage' | 'remove'>;
-  management: Pick<ApiGatewayManagementApiClient, 'send'>;
+  /** Posts one frame to one connection (`signedConnectionPoster` in production). */
+  poster: ConnectionPoster;
   invoker?: FanoutInvoker;
   /** Posts in flight at once in this process (FANOUT_CONCURRENCY). */
   concurrency: number;
@@ -146,7 +144,7 @@ export function createBroadcaster(deps: BroadcasterDeps): Broadcaster {
   async function postOnce(connectionId: string, data: Uint8Array): Promise<SendOutcome> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await deps.management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
+        await deps.poster.post(connectionId, data);
         return 'delivered';
       } catch (error) {
         if (isGone(error)) {

@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SeatChange, ServerMessage } from '../../../shared/ws';
@@ -7,6 +5,7 @@ import { getDynamo, getRedis } from '../clients';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { type Broadcaster, createBroadcaster, type PublishResult } from './broadcaster';
+import { type ConnectionPoster, signedConnectionPoster } from './connection-poster';
 import { type ConnectionRepository, dynamoConnectionRepository } from './connection-repository';
 import { lambdaFanoutInvoker } from './fanout-invoker';
 import {
@@ -19,7 +18,7 @@ import {
 /**
  * The broadcaster's wiring, once per cold start: one connections repository, one management API client with
  * a keep-alive socket pool sized to the fan-out concurrency (a TLS handshake per post would cost more than
- * the post), one Lambda client for the fan-out workers. Functions that publish declare the config parts
+ * the post, see createConnectionPoster), one Lambda client for the fan-out workers. Functions that publish declare the config parts
  * `connections`, `websocketManagement` and `broadcast` (plus `redis` for seat changes).
  *
  *   await publish(topics.event(id), { type: 'ticket-updated', data })
@@ -27,6 +26,7 @@ import {
  */
 
 export * from './broadcaster';
+export * from './connection-poster';
 export * from './connection-repository';
 export * from './fanout-invoker';
 export * from './seat-changes';
@@ -44,19 +44,31 @@ const once = <T>(make: () => Promise<T>) => {
   };
 };
 
-export function createManagementClient(endpoint: string, maxSockets: number): ApiGatewayManagementApiClient {
-  const agent = { keepAlive: true, maxSockets, keepAliveMsecs: 30_000 };
-  return new ApiGatewayManagementApiClient({
-    endpoint,
-    // The broadcaster retries throttling itself (full jitter); SDK retries on top would multiply attempts.
-    maxAttempts: 1,
-    requestHandler: {
-      httpAgent: new HttpAgent(agent),
-      httpsAgent: new HttpsAgent(agent),
-      connectionTimeout: 3_000,
-      requestTimeout: 10_000,
+/**
+ * The poster the broadcaster uses: SigV4-signed posts straight onto a keep-alive socket pool sized to the
+ * fan-out concurrency (a TLS handshake per post would cost more than the post). Credentials and region come
+ * from the SDK client's own provider chain, so rotation and the Lambda role work as for any SDK call.
+ */
+export function createConnectionPoster(endpoint: string, maxSockets: number): ConnectionPoster {
+  const client = new ApiGatewayManagementApiClient({ endpoint });
+  let region: Promise<string> | undefined;
+  let poster: ConnectionPoster | undefined;
+  return {
+    async post(connectionId, data) {
+      if (!poster) {
+        region ??= client.config.region();
+        const resolved = await region;
+        poster ??= signedConnectionPoster({
+          endpoint,
+          region: resolved,
+          credentials: client.config.credentials,
+          maxSockets,
+          requestTimeoutMs: 10_000,
+        });
+      }
+      return poster.post(connectionId, data);
     },
-  });
+  };
 }
 
 export const getConnectionRepository = once(async (): Promise<ConnectionRepository> => {
@@ -72,7 +84,7 @@ export const getBroadcaster = once(async (): Promise<Broadcaster> => {
   return createBroadcaster({
     connections: await getConnectionRepository(),
     // Replies bypass the limiter, hence a few sockets on top of the fan-out concurrency.
-    management: createManagementClient(config.WS_MANAGEMENT_ENDPOINT, config.FANOUT_CONCURRENCY + 16),
+    poster: createConnectionPoster(config.WS_MANAGEMENT_ENDPOINT, config.FANOUT_CONCURRENCY + 16),
     invoker: config.FANOUT_FUNCTION_NAME
       ? lambdaFanoutInvoker(new LambdaClient({}), config.FANOUT_FUNCTION_NAME)
       : undefined,

@@ -159,7 +159,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     async stop() {
       ready = false;
-      await ws.close();
+      // Every open connection's $disconnect must reach DynamoDB before the stores stop; ten thousand of them
+      // (bench:fanout) take longer than a handful. Waits only as long as there is work.
+      await ws.close(60_000);
       await web.close();
       await closeServer(server);
     },
