@@ -1,5 +1,22 @@
 import { z } from 'zod';
 import {
+  eventIdParamsSchema,
+  holdResponseSchema,
+  paymentConfirmBodySchema,
+  paymentPrepareBodySchema,
+  paymentPreparedSchema,
+  paymentStatusResultSchema,
+  reservationCreateBodySchema,
+  reservationListQuerySchema,
+  reservationListSchema,
+  reservationSchema,
+  seatLockBodySchema,
+  seatMapParamsSchema,
+  seatMapQuerySchema,
+  seatMapSchema,
+  seatStatusViewSchema,
+} from './booking';
+import {
   eventDetailSchema,
   eventStatusSchema,
   eventSummarySchema,
@@ -13,7 +30,7 @@ import {
  * gateway mounts it, the web client is typed by it and the OpenAPI document is generated from it.
  */
 
-export const FUNCTIONS = ['auth', 'events', 'platform'] as const;
+export const FUNCTIONS = ['auth', 'events', 'platform', 'seats', 'reservations', 'payments'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export type AuthLevel = 'public' | 'user' | 'admin';
@@ -210,6 +227,136 @@ export const routes = [
     responses: { 200: eventDetailSchema },
     errors: [400, 404],
     cache: 'public, max-age=2',
+  },
+  {
+    id: 'seats.map',
+    method: 'GET',
+    path: '/api/v1/seats/events/{eventId}',
+    fn: 'seats',
+    auth: 'public',
+    summary:
+      'Seat map of an event: tiers, sections and every seat (columnar, compact ids) with its live status; `?view=status` for the statuses alone. Supports If-None-Match.',
+    request: { params: seatMapParamsSchema, query: seatMapQuerySchema },
+    responses: { 200: z.union([seatMapSchema, seatStatusViewSchema]), 304: null },
+    errors: [400, 404],
+  },
+  {
+    id: 'seats.lock',
+    method: 'POST',
+    path: '/api/v1/seats/lock',
+    fn: 'seats',
+    auth: 'user',
+    admission: true,
+    summary:
+      "Adds seats to the caller's hold on the event, all or nothing. 409 SEAT_UNAVAILABLE names the taken seats; 422 LIMIT_EXCEEDED above the event's per-user limit.",
+    request: { body: seatLockBodySchema },
+    responses: { 200: holdResponseSchema },
+    errors: [400, 401, 403, 404, 409, 422],
+  },
+  {
+    id: 'seats.unlock',
+    method: 'POST',
+    path: '/api/v1/seats/unlock',
+    fn: 'seats',
+    auth: 'user',
+    summary: "Removes seats from the caller's hold (the hold ends when its last seat goes).",
+    request: { body: seatLockBodySchema },
+    responses: { 200: holdResponseSchema },
+    errors: [400, 401, 404],
+  },
+  {
+    id: 'seats.hold',
+    method: 'GET',
+    path: '/api/v1/holds/{eventId}',
+    fn: 'seats',
+    auth: 'user',
+    summary: "The caller's live hold on an event (null when none).",
+    request: { params: eventIdParamsSchema },
+    responses: { 200: holdResponseSchema },
+    errors: [400, 401],
+  },
+  {
+    id: 'reservations.create',
+    method: 'POST',
+    path: '/api/v1/reservations',
+    fn: 'reservations',
+    auth: 'user',
+    admission: true,
+    summary:
+      "Reserves seats from the caller's live hold, or general-admission tickets by type. Requires an Idempotency-Key header: a retry returns the same reservation, the same key with another body is 422.",
+    request: { body: reservationCreateBodySchema },
+    responses: { 201: reservationSchema },
+    errors: [400, 401, 403, 404, 409, 422],
+  },
+  {
+    id: 'reservations.mine',
+    method: 'GET',
+    path: '/api/v1/reservations/my',
+    fn: 'reservations',
+    auth: 'user',
+    summary: "The caller's reservations, newest first.",
+    request: { query: reservationListQuerySchema },
+    responses: { 200: reservationListSchema },
+    errors: [400, 401],
+  },
+  {
+    id: 'reservations.get',
+    method: 'GET',
+    path: '/api/v1/reservations/{id}',
+    fn: 'reservations',
+    auth: 'user',
+    summary: "One of the caller's reservations (another user's is 404).",
+    request: { params: idParamsSchema },
+    responses: { 200: reservationSchema },
+    errors: [400, 401, 404],
+  },
+  {
+    id: 'reservations.cancel',
+    method: 'POST',
+    path: '/api/v1/reservations/{id}/cancel',
+    fn: 'reservations',
+    auth: 'user',
+    summary:
+      'Cancels a reservation: a pending one is released, a confirmed one is refunded; its seats return to sale.',
+    request: { params: idParamsSchema },
+    responses: { 200: reservationSchema },
+    errors: [400, 401, 404, 409],
+  },
+  {
+    id: 'payments.prepare',
+    method: 'POST',
+    path: '/api/v1/payments/prepare',
+    fn: 'payments',
+    auth: 'user',
+    admission: true,
+    summary:
+      "Starts paying a pending reservation: the amount, order id and what the provider's client side needs.",
+    request: { body: paymentPrepareBodySchema },
+    responses: { 201: paymentPreparedSchema },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    id: 'payments.confirm',
+    method: 'POST',
+    path: '/api/v1/payments/confirm',
+    fn: 'payments',
+    auth: 'user',
+    summary:
+      "Confirms a prepared payment with the provider's paymentKey: starts the payment saga (charge → confirm, or compensate). Idempotent: a repeat never charges twice.",
+    request: { body: paymentConfirmBodySchema },
+    responses: { 202: paymentStatusResultSchema },
+    errors: [400, 401, 404, 409, 503],
+  },
+  {
+    id: 'payments.status',
+    method: 'GET',
+    path: '/api/v1/payments/{id}/status',
+    fn: 'payments',
+    auth: 'user',
+    summary: "A payment's status and its reservation's (another user's is 404).",
+    request: { params: idParamsSchema },
+    responses: { 200: paymentStatusResultSchema },
+    errors: [400, 401, 404],
   },
   {
     id: 'platform.health',

@@ -12,12 +12,22 @@ import { z } from 'zod';
 const nonEmpty = z.string().trim().min(1);
 
 export const configParts = {
-  base: z.object({
-    STAGE: nonEmpty.default('local'),
-    AWS_REGION: nonEmpty.default('ap-northeast-2'),
-    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-    SERVICE_VERSION: nonEmpty.default('0.1.0'),
-  }),
+  base: z
+    .object({
+      STAGE: nonEmpty.default('local'),
+      AWS_REGION: nonEmpty.default('ap-northeast-2'),
+      LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+      SERVICE_VERSION: nonEmpty.default('0.1.0'),
+      /**
+       * Test-only switches (e.g. the seat-guard bypass the race test uses to show a double sale). Set by the
+       * integration tests' local stack only; any other stage refuses to start with it.
+       */
+      TIKETI_TEST_SWITCHES: z.enum(['0', '1']).optional(),
+    })
+    .refine((c) => c.TIKETI_TEST_SWITCHES !== '1' || c.STAGE === 'local', {
+      message: 'test switches are allowed only when STAGE is local',
+      path: ['TIKETI_TEST_SWITCHES'],
+    }),
   /** PostgreSQL: DATABASE_URL (local) or RDS Proxy endpoint + Secrets Manager credentials (AWS). */
   database: z
     .object({
@@ -86,7 +96,43 @@ export const configParts = {
     FANOUT_SHARD_SIZE: z.coerce.number().int().positive().default(1_000),
     FANOUT_CONCURRENCY: z.coerce.number().int().positive().max(1_000).default(64),
   }),
-  holdExpiry: z.object({ HOLD_EXPIRY_STATE_MACHINE_ARN: nonEmpty }),
+  holdExpiry: z.object({
+    HOLD_EXPIRY_STATE_MACHINE_ARN: nonEmpty,
+    /** Seconds a new reservation waits for payment before it expires and its seats return to sale. */
+    RESERVATION_PAYMENT_SECONDS: z.coerce.number().int().positive().max(86_400).default(600),
+  }),
+  /** The payment saga the payments function starts on confirm (execution name = payment id). */
+  paymentSaga: z.object({ PAYMENT_SAGA_STATE_MACHINE_ARN: nonEmpty }),
+  /**
+   * Payment provider: the built-in sandbox (test cards, default; its charges live in PostgreSQL) or Toss
+   * Payments (secret key from Secrets Manager `{ "secretKey": "..." }` on AWS, TOSS_SECRET_KEY locally; the
+   * client key is public and goes to the browser). Provider calls are bounded by PROVIDER_TIMEOUT_MS and
+   * guarded by a per-instance circuit breaker.
+   */
+  payments: z
+    .object({
+      PAYMENT_PROVIDER: z.enum(['sandbox', 'toss']).default('sandbox'),
+      TOSS_API_URL: z.url().default('https://api.tosspayments.com'),
+      TOSS_SECRET_ARN: nonEmpty.optional(),
+      TOSS_SECRET_KEY: nonEmpty.optional(),
+      TOSS_CLIENT_KEY: nonEmpty.optional(),
+      /** Client-side timeout of one provider call; the saga task's Lambda timeout must exceed it. */
+      PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(15_000),
+      /** Consecutive transient provider failures that open the breaker, and how long it stays open. */
+      PROVIDER_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
+      PROVIDER_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(30_000),
+      /** Sandbox: how long the timeout card keeps the caller waiting, and the approve-after-delay card's delay. */
+      SANDBOX_TIMEOUT_MS: z.coerce.number().int().nonnegative().max(60_000).default(2_000),
+      SANDBOX_APPROVE_DELAY_MS: z.coerce.number().int().nonnegative().max(60_000).default(3_000),
+    })
+    .refine((c) => c.PAYMENT_PROVIDER !== 'toss' || c.TOSS_SECRET_ARN || c.TOSS_SECRET_KEY, {
+      message: 'PAYMENT_PROVIDER=toss needs TOSS_SECRET_ARN (or TOSS_SECRET_KEY locally)',
+      path: ['TOSS_SECRET_ARN'],
+    })
+    .refine((c) => c.PAYMENT_PROVIDER !== 'toss' || c.TOSS_CLIENT_KEY, {
+      message: 'PAYMENT_PROVIDER=toss needs TOSS_CLIENT_KEY',
+      path: ['TOSS_CLIENT_KEY'],
+    }),
 } as const;
 
 export class ConfigError extends Error {

@@ -52,7 +52,26 @@ export class ForbiddenError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(code: 'EMAIL_TAKEN' | 'SEAT_UNAVAILABLE' | 'CONFLICT', message: string, details?: unknown) {
+  constructor(
+    code:
+      | 'EMAIL_TAKEN'
+      | 'SEAT_UNAVAILABLE'
+      | 'SOLD_OUT'
+      | 'EVENT_NOT_ON_SALE'
+      | 'HOLD_EXPIRED'
+      | 'RESERVATION_NOT_PENDING'
+      | 'PAYMENT_NOT_CONFIRMABLE'
+      | 'CONFLICT',
+    message: string,
+    details?: unknown,
+  ) {
+    super(code, message, details);
+  }
+}
+
+/** 422: the request is well-formed but breaks a business limit (seats per user, idempotency key reuse). */
+export class UnprocessableError extends AppError {
+  constructor(code: 'LIMIT_EXCEEDED' | 'IDEMPOTENCY_KEY_REUSED', message: string, details?: unknown) {
     super(code, message, details);
   }
 }

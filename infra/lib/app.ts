@@ -56,20 +56,19 @@ export function buildTiketi(app: App, config: StageConfig, options: TiketiOption
     network,
     serviceVersion: serviceVersion(),
   });
-  const workflows = new WorkflowsStack(app, `${name}-workflows`, {
-    ...common,
-    description: `${name}: Step Functions workflows (hold expiry)`,
-    config,
-    network,
-    data,
-  });
   const api = new ApiStack(app, `${name}-api`, {
     ...common,
     description: `${name}: REST API (from the route table), WebSocket API, Lambdas, WAF`,
     config,
     network,
     data,
-    workflows,
+  });
+  const workflows = new WorkflowsStack(app, `${name}-workflows`, {
+    ...common,
+    description: `${name}: Step Functions workflows (hold expiry, payment saga) and their tasks`,
+    config,
+    network,
+    api,
   });
   const web = new WebStack(app, `${name}-web`, {
     ...common,

@@ -74,6 +74,17 @@ export interface StageConfig {
     /** Reserved concurrency of the fan-out worker: shards posted at the same time, account-wide. */
     readonly fanoutWorkers: number;
   };
+  /**
+   * Payment provider. `sandbox` (test cards, no money moves) or `toss`: then the data stack creates the secret
+   * `{ "secretKey": "…" }` the operator fills after the first deploy, and the public client key comes from
+   * `-c tossClientKey=…`.
+   */
+  readonly payments: {
+    readonly provider: 'sandbox' | 'toss';
+    readonly tossClientKey?: string;
+    /** Client-side timeout of one provider call (the saga task's Lambda timeout is larger). */
+    readonly providerTimeoutMs: number;
+  };
   readonly web: {
     /** CloudFront geo allow-list (seed: Korea, US, Japan). Empty disables the restriction. */
     readonly geoAllowList: readonly string[];
@@ -111,6 +122,7 @@ const dev: StageConfig = {
   },
   api: { throttlingRateLimit: 100, throttlingBurstLimit: 200, rateLimitPerMinute: 100 },
   realtime: { fanoutShardSize: 500, fanoutConcurrency: 16, fanoutWorkers: 4 },
+  payments: { provider: 'sandbox', providerTimeoutMs: 10_000 },
   web: { geoAllowList: ['KR', 'US', 'JP'] },
   retainData: false,
 };
@@ -144,6 +156,7 @@ const prod: StageConfig = {
   },
   api: { throttlingRateLimit: 2000, throttlingBurstLimit: 5000, rateLimitPerMinute: 100 },
   realtime: { fanoutShardSize: 500, fanoutConcurrency: 16, fanoutWorkers: 6 },
+  payments: { provider: 'toss', providerTimeoutMs: 10_000 },
   web: { geoAllowList: ['KR', 'US', 'JP'] },
   retainData: true,
 };
@@ -155,11 +168,16 @@ export function isStageName(value: unknown): value is StageName {
 }
 
 /** Resolves `-c stage=<name>` (default `dev`); unknown names fail loudly instead of deploying a guess. */
-export function stageConfig(stage: unknown = 'dev'): StageConfig {
+export function stageConfig(stage: unknown = 'dev', context: { tossClientKey?: unknown } = {}): StageConfig {
   if (!isStageName(stage)) {
     throw new Error(`Unknown stage ${JSON.stringify(stage)}; expected one of: ${STAGE_NAMES.join(', ')}`);
   }
-  return STAGES[stage];
+  const config = STAGES[stage];
+  // The Toss client key is public (it goes to the browser) but per merchant: it comes with the deploy command.
+  if (typeof context.tossClientKey === 'string' && context.tossClientKey) {
+    return { ...config, payments: { ...config.payments, tossClientKey: context.tossClientKey } };
+  }
+  return config;
 }
 
 /** Common prefix of every physical name and stack name: `tiketi-dev`. */

@@ -26,6 +26,15 @@ export const ROUTE_FUNCTION_PARTS: Partial<Record<FunctionName, readonly ConfigP
   auth: ['database', 'redis', 'jwt', 'jwtSigning'],
   events: ['database', 'redis'],
   platform: ['database', 'redis', 'connections'],
+  /** Seat map, holds: publishes seat changes, starts one hold-expiry execution per new hold. */
+  seats: ['database', 'redis', ...PUBLISHER_PARTS, 'holdExpiry'],
+  /**
+   * Reservations: publishes, starts the hold-expiry timer of a GA reservation, and refunds through the provider
+   * when a confirmed reservation is cancelled.
+   */
+  reservations: ['database', 'redis', ...PUBLISHER_PARTS, 'holdExpiry', 'payments'],
+  /** Payments API: prepare/confirm/status; confirm starts the payment saga (whose tasks publish, not this). */
+  payments: ['database', 'redis', 'paymentSaga', 'payments'],
 };
 
 /** Every business context reads PostgreSQL and Redis; anything more must be declared above. */
@@ -51,8 +60,12 @@ export const FUNCTION_PARTS = {
   fanout: PUBLISHER_PARTS,
   /** functions/realtime/sweep.ts: deletes expired connection/subscription rows (plus dynamodb:Scan, granted apart). */
   sweep: ['connections'],
-  /** functions/seats/release-hold.ts: the hold-expiry state machine's task. */
-  releaseHold: ['database', 'redis'],
+  /** functions/seats/release-hold.ts: the hold-expiry state machine's task; publishes `seat-released`. */
+  releaseHold: ['database', 'redis', ...PUBLISHER_PARTS],
+  /** functions/seats/sweep-expired.ts: scheduled backstop for holds/reservations whose timer never started. */
+  sweepExpired: ['database', 'redis', ...PUBLISHER_PARTS],
+  /** functions/payments/saga.ts: every task of the payment saga (charge, confirm, void, refund, mark…). */
+  paymentTasks: ['database', 'redis', ...PUBLISHER_PARTS, 'payments'],
   /** functions/db/migrate-handler.ts: migration custom resource (connects to the instance, not the proxy). */
   migrate: ['database'],
 } as const satisfies Record<string, readonly ConfigPart[]>;

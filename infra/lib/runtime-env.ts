@@ -75,6 +75,9 @@ export interface RuntimeResources {
   readonly connectionsTable?: dynamodb.ITable;
   readonly webSocket?: WebSocketRuntime;
   readonly holdExpiry?: sfn.IStateMachine;
+  readonly paymentSaga?: sfn.IStateMachine;
+  /** The Toss Payments secret `{ "secretKey" }` (stages whose provider is `toss`). */
+  readonly tossSecret?: secretsmanager.ISecret;
   readonly broadcast?: BroadcastRuntime;
 }
 
@@ -161,6 +164,29 @@ export function wireRuntime(fn: lambda.Function, parts: readonly ConfigPart[], r
         const machine = need(res.holdExpiry, part, fn);
         env('HOLD_EXPIRY_STATE_MACHINE_ARN', machine.stateMachineArn);
         machine.grantStartExecution(fn);
+        break;
+      }
+      case 'paymentSaga': {
+        const machine = need(res.paymentSaga, part, fn);
+        env('PAYMENT_SAGA_STATE_MACHINE_ARN', machine.stateMachineArn);
+        machine.grantStartExecution(fn);
+        break;
+      }
+      case 'payments': {
+        const payments = res.config.payments;
+        env('PAYMENT_PROVIDER', payments.provider);
+        env('PROVIDER_TIMEOUT_MS', String(payments.providerTimeoutMs));
+        if (payments.provider === 'toss') {
+          if (!payments.tossClientKey) {
+            throw new Error(
+              `${fn.node.path}: the toss provider needs its client key: deploy with -c tossClientKey=…`,
+            );
+          }
+          const secret = need(res.tossSecret, part, fn);
+          env('TOSS_SECRET_ARN', secret.secretArn);
+          env('TOSS_CLIENT_KEY', payments.tossClientKey);
+          secret.grantRead(fn);
+        }
         break;
       }
       case 'broadcast': {

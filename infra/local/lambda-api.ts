@@ -20,6 +20,8 @@ import { LOOPBACK } from './ports';
 export const FANOUT_FUNCTION = localFunction('fanout', 'functions/realtime/fanout.ts', 'handler', 60_000);
 /** The stale-connection sweep (on AWS a scheduled rule invokes it; locally the stack runs it on a timer too). */
 export const SWEEP_FUNCTION = localFunction('sweep', 'functions/realtime/sweep.ts');
+/** The hold-expiry backstop: releases holds and pending reservations whose timer never fired (scheduled too). */
+export const HOLD_SWEEP_FUNCTION = localFunction('sweep-expired-holds', 'functions/seats/sweep-expired.ts');
 
 /** AWS limits: 6 MB for synchronous payloads, 256 KB for asynchronous ones (the bound the broadcaster keeps). */
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;

@@ -11,7 +11,7 @@ import { createWebApp, type WebMode } from './gateway/web';
 import { REALTIME_FUNCTION } from './gateway/websocket';
 import { loadOrCreateSigningKey } from './keys';
 import { LambdaRuntime, REPO_ROOT } from './lambda';
-import { FANOUT_FUNCTION, SWEEP_FUNCTION, startLambdaApi } from './lambda-api';
+import { FANOUT_FUNCTION, HOLD_SWEEP_FUNCTION, SWEEP_FUNCTION, startLambdaApi } from './lambda-api';
 import { assertPortFree, DEFAULT_PORTS, getFreePort, type ServiceName } from './ports';
 import { startPostgres } from './postgres';
 import { resolveRedisBinary, startRedis } from './redis';
@@ -45,6 +45,8 @@ export interface StackOptions {
   wsIdleTimeoutMs?: number;
   /** How often the stale-connection sweep runs (default 60 s; 0 = never, tests invoke it themselves). */
   sweepIntervalMs?: number;
+  /** How often the overdue-hold sweep runs (default 60 s, as scheduled on AWS; 0 = never). */
+  holdSweepIntervalMs?: number;
   /** Aborting stops the startup between steps (what already runs is stopped, then it rejects). */
   signal?: AbortSignal;
   /** Progress: called after each step with its duration. */
@@ -261,6 +263,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           functions: [
             FANOUT_FUNCTION,
             SWEEP_FUNCTION,
+            HOLD_SWEEP_FUNCTION,
             ...LOCAL_STATE_MACHINES.flatMap((m) => Object.values(m.tasks)),
           ],
           port: fixed ? DEFAULT_PORTS.lambda : 0,
@@ -325,21 +328,27 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     for (const module of missingHandlers()) note(`Handler ${module} does not exist yet`);
     gateway.setReady();
 
-    const sweepEvery = options.sweepIntervalMs ?? 60_000;
-    if (sweepEvery > 0 && runtime.exists(SWEEP_FUNCTION)) {
+    // Scheduled functions (EventBridge rules on AWS) run on timers, one run at a time each.
+    const schedules = [
       // DynamoDB TTL's stand-in: dynalite never expires rows, so the stack runs the sweep Lambda on a timer.
+      { fn: SWEEP_FUNCTION, name: 'sweep', every: options.sweepIntervalMs ?? 60_000 },
+      // The backstop of the hold-expiry workflow: holds whose timer never started.
+      { fn: HOLD_SWEEP_FUNCTION, name: 'hold sweep', every: options.holdSweepIntervalMs ?? 60_000 },
+    ];
+    for (const { fn, name, every } of schedules) {
+      if (every <= 0 || !runtime.exists(fn)) continue;
       let running: Promise<unknown> | undefined;
       const timer = setInterval(() => {
         running ??= runtime
-          .invoke(SWEEP_FUNCTION, {})
-          .catch((error: unknown) => onError('sweep', '', error))
+          .invoke(fn, {})
+          .catch((error: unknown) => onError(name, '', error))
           .finally(() => {
             running = undefined;
           });
-      }, sweepEvery);
+      }, every);
       timer.unref();
       stoppers.push({
-        name: 'sweep timer',
+        name: `${name} timer`,
         stop: async () => {
           clearInterval(timer);
           await running;
@@ -429,6 +438,7 @@ function missingHandlers(): string[] {
     REALTIME_FUNCTION,
     FANOUT_FUNCTION,
     SWEEP_FUNCTION,
+    HOLD_SWEEP_FUNCTION,
     ...LOCAL_STATE_MACHINES.flatMap((m) => Object.values(m.tasks)),
   ];
   return [...new Set(all.map((fn) => fn.module))].filter((module) => !existsSync(join(REPO_ROOT, module)));

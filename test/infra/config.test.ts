@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STAGE_NAMES, stageConfig } from '../../infra/lib/config';
+import { buildTestApp } from './support';
 
 describe('stage config', () => {
   it('defaults to dev and resolves every stage', () => {
@@ -19,5 +20,18 @@ describe('stage config', () => {
     expect(prod.redis.nodes).toBeGreaterThan(1);
     expect(prod.network.natGateways).toBeGreaterThan(1);
     expect(stageConfig('dev').network.natGateways).toBe(1);
+  });
+});
+
+describe('payment provider', () => {
+  it('takes sandbox payments in dev and real ones (Toss) in prod, whose client key comes from context', () => {
+    expect(stageConfig('dev').payments.provider).toBe('sandbox');
+    expect(stageConfig('prod').payments).toMatchObject({ provider: 'toss' });
+    expect(stageConfig('prod').payments.tossClientKey).toBeUndefined();
+    expect(stageConfig('prod', { tossClientKey: 'live_ck_x' }).payments.tossClientKey).toBe('live_ck_x');
+  });
+
+  it('refuses to synthesize a Toss stage without its client key', () => {
+    expect(() => buildTestApp({ stage: 'prod', tossClientKey: '' })).toThrow(/-c tossClientKey/);
   });
 });

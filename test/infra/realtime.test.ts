@@ -151,7 +151,11 @@ describe('fan-out worker', () => {
     const manage = (s: Statement) => hasAction(s, 'execute-api:ManageConnections');
     expect(functionsGranted(manage)).toEqual(functionsWithPart('websocketManagement'));
     expect(functionsGranted(manage)).toEqual(
-      [idOf(stacks.api.realtimeFn), idOf(stacks.api.realtime.fanoutFn)].sort(),
+      [
+        idOf(stacks.api.realtimeFn),
+        idOf(stacks.api.realtime.fanoutFn),
+        ...(['seats', 'reservations'] as const).map((fn) => idOf(stacks.api.functions.get(fn)!)),
+      ].sort(),
     );
   });
 

@@ -9,6 +9,8 @@ export interface SynthOptions {
   readonly stage?: StageName;
   /** Register cdk-nag like bin/app.ts does (synthesis then fails on any unacknowledged finding). */
   readonly nag?: boolean;
+  /** `-c tossClientKey`; an empty string leaves it out. */
+  readonly tossClientKey?: string;
 }
 
 /**
@@ -23,7 +25,14 @@ export function buildTestApp(options: SynthOptions = {}): { app: App; stacks: Ti
   const app = new App({
     context: { ...cdkJson.context, stage, 'aws:cdk:bundling-stacks': [] },
   });
-  const stacks = buildTiketi(app, stageConfig(stage), { webDistDir: null });
+  // The public Toss client key comes with `cdk deploy -c tossClientKey=…` for stages that take real payments.
+  const stacks = buildTiketi(
+    app,
+    stageConfig(stage, { tossClientKey: options.tossClientKey ?? 'test_ck_infra' }),
+    {
+      webDistDir: null,
+    },
+  );
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stacks };
 }

@@ -24,6 +24,14 @@ beforeAll(() => {
   workflows = Template.fromStack(stacks.workflows);
 });
 
+function machineNamed(name: string) {
+  const found = Object.values(resourcesOfType(workflows, 'AWS::StepFunctions::StateMachine')).find(
+    (m) => (m.Properties as { StateMachineName?: string }).StateMachineName === name,
+  );
+  if (!found) throw new Error(`no state machine ${name}`);
+  return found;
+}
+
 const TRANSIENT = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
@@ -42,7 +50,7 @@ describe('hold-expiry state machine', () => {
   });
 
   it('deploys the ASL file byte for byte, with a substitution for every placeholder', () => {
-    const [machine] = Object.values(resourcesOfType(workflows, 'AWS::StepFunctions::StateMachine'));
+    const machine = machineNamed('tiketi-dev-hold-expiry');
     const { DefinitionS3Location, DefinitionSubstitutions, DefinitionString } = machine!.Properties as {
       DefinitionS3Location: { Key: string };
       DefinitionSubstitutions: Record<string, unknown>;
@@ -80,7 +88,7 @@ describe('hold-expiry definition', () => {
   });
   const states = definition.States as Record<string, AslState & Record<string, unknown>>;
 
-  it('waits until expiresAt, then releases through lambda:invoke', () => {
+  it('waits until expiresAt, releases through lambda:invoke, and waits again while a reservation is unpaid', () => {
     expect(definition.StartAt).toBe('WaitForExpiry');
     expect(states.WaitForExpiry).toMatchObject({
       Type: 'Wait',
@@ -92,7 +100,23 @@ describe('hold-expiry definition', () => {
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: { FunctionName: 'arn:aws:lambda:test:1:function:release', 'Payload.$': '$' },
       ResultSelector: { 'result.$': '$.Payload' },
-      Next: 'Released',
+      ResultPath: '$.release',
+      Next: 'CheckDone',
+    });
+    expect(states.CheckDone).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.release.result.done', BooleanEquals: true, Next: 'Released' }],
+      Default: 'WaitAgain',
+    });
+    // The loop carries only the ids and the new deadline: the execution's input does not grow per round.
+    expect(states.WaitAgain).toMatchObject({
+      Type: 'Pass',
+      Parameters: {
+        'holdId.$': '$.holdId',
+        'eventId.$': '$.eventId',
+        'expiresAt.$': '$.release.result.nextAt',
+      },
+      Next: 'WaitForExpiry',
     });
     expect(states.Released).toEqual({ Type: 'Succeed' });
   });
@@ -134,5 +158,105 @@ describe('hold-expiry definition', () => {
       StatusCode: 200,
       Payload: { released: 'h1' },
     });
+  });
+});
+
+describe('payment saga', () => {
+  it('is a second Standard state machine whose tasks run the payment tasks function', () => {
+    const machine = machineNamed('tiketi-dev-payment-saga');
+    const { DefinitionSubstitutions } = machine.Properties as {
+      DefinitionSubstitutions: Record<string, unknown>;
+    };
+    expect(Object.keys(DefinitionSubstitutions).sort()).toEqual(placeholdersOf('paymentSaga'));
+    const fnId = stacks.workflows.getLogicalId(stacks.workflows.paymentTasksFn.node.defaultChild as never);
+    expect(DefinitionSubstitutions.PaymentTasksFunctionArn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect((machine.Properties as { StateMachineType: string }).StateMachineType).toBe('STANDARD');
+  });
+
+  it('gives the payment tasks a timeout above the provider timeout, and the provider config', () => {
+    const fnId = stacks.workflows.getLogicalId(stacks.workflows.paymentTasksFn.node.defaultChild as never);
+    const fn = resourcesOfType(workflows, 'AWS::Lambda::Function')[fnId]!.Properties as {
+      Timeout: number;
+      Environment: { Variables: Record<string, unknown> };
+    };
+    const timeoutMs = Number(fn.Environment.Variables.PROVIDER_TIMEOUT_MS);
+    expect(fn.Environment.Variables.PAYMENT_PROVIDER).toBe('sandbox');
+    expect(fn.Timeout * 1000).toBeGreaterThan(timeoutMs);
+    expect(fn.Environment.Variables.WS_MANAGEMENT_ENDPOINT).toBeDefined();
+  });
+
+  const definition = loadDefinition('paymentSaga', {
+    PaymentTasksFunctionArn: 'arn:aws:lambda:test:1:function:payment-tasks',
+  });
+  const states = definition.States as Record<string, AslState & Record<string, unknown>>;
+  const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+
+  it('charges, confirms, then publishes; every task is the payment tasks function', () => {
+    expect(definition.StartAt).toBe('Charge');
+    expect(states.Charge).toMatchObject({ Next: 'ConfirmReservation' });
+    expect(states.ConfirmReservation).toMatchObject({ Next: 'Publish' });
+    for (const [, task] of tasks) {
+      expect(task).toMatchObject({
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'arn:aws:lambda:test:1:function:payment-tasks' },
+      });
+    }
+  });
+
+  it('retries only transient errors on every task, never a decline or a failed condition', () => {
+    for (const [name, task] of tasks) {
+      const retried = ((task.Retry ?? []) as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
+      expect(retried.sort(), name).toEqual([...TRANSIENT].sort());
+    }
+  });
+
+  it('compensates: a decline marks the payment failed, anything else during the charge voids it first', () => {
+    const catches = states.Charge!.Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+    expect(catches[0]).toMatchObject({ ErrorEquals: ['PaymentDeclinedError'], Next: 'MarkFailed' });
+    expect(catches.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'VoidCharge' });
+    expect(states.VoidCharge).toMatchObject({ Next: 'MarkFailed' });
+  });
+
+  it('refunds when the reservation cannot be confirmed after the charge (late payment, injected fault)', () => {
+    const catches = states.ConfirmReservation!.Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+    expect(catches).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Refund' })]);
+    expect(states.Refund).toMatchObject({ Next: 'MarkRefunded' });
+    expect(states.MarkRefunded).toMatchObject({ Next: 'Refunded' });
+  });
+
+  it('ends a failed compensation visibly', () => {
+    for (const name of ['VoidCharge', 'MarkFailed', 'Refund', 'MarkRefunded']) {
+      const catches = states[name]!.Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+      expect(catches.at(-1), name).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'CompensationFailed' });
+    }
+    expect(states.CompensationFailed).toMatchObject({ Type: 'Fail' });
+  });
+});
+
+describe('expiry backstop', () => {
+  it('runs the sweep every minute, one at a time', () => {
+    workflows.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    const fnId = stacks.workflows.getLogicalId(stacks.workflows.sweepExpiredFn.node.defaultChild as never);
+    const fn = resourcesOfType(workflows, 'AWS::Lambda::Function')[fnId]!.Properties as {
+      ReservedConcurrentExecutions: number;
+    };
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
+  });
+});
+
+describe('who may start the workflows', () => {
+  it('lets seats, reservations and payments start exactly the machines they use', () => {
+    const api = Template.fromStack(stacks.api);
+    const startsOf = (fn: 'seats' | 'reservations' | 'payments') => {
+      const role = stacks.api.getLogicalId(stacks.api.functions.get(fn)!.role!.node.defaultChild as never);
+      const policies = Object.values(resourcesOfType(api, 'AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify((p.Properties as { Roles: unknown }).Roles).includes(role),
+      );
+      const text = JSON.stringify(policies);
+      return ['hold-expiry', 'payment-saga'].filter((m) => text.includes(`stateMachine:tiketi-dev-${m}`));
+    };
+    expect(startsOf('seats')).toEqual(['hold-expiry']);
+    expect(startsOf('reservations')).toEqual(['hold-expiry']);
+    expect(startsOf('payments')).toEqual(['payment-saga']);
   });
 });

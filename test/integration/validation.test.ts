@@ -1,6 +1,7 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RouteDef, routes } from '../../shared/routes';
 import { createDb } from '../support/db';
+import { createUsers } from '../support/fixtures';
 import { api } from '../support/http';
 
 /**
@@ -87,5 +88,86 @@ describe('query and path validation', () => {
     for (const route of (routes as readonly RouteDef[]).filter((r) => r.auth !== 'public')) {
       expectEnvelope(await api(concrete(route), { method: route.method }), 401);
     }
+  });
+});
+
+describe('booking routes refuse bad input from a signed-in user and change nothing', () => {
+  const SEAT = '00000000-0000-4000-8000-00000000beef';
+  const ids = (n: number) =>
+    Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+  const seatBodies: [string, unknown][] = [
+    ['no seats', { eventId: UNKNOWN_ID, seatIds: [] }],
+    ['too many seats', { eventId: UNKNOWN_ID, seatIds: ids(11) }],
+    ['repeated seats', { eventId: UNKNOWN_ID, seatIds: [SEAT, SEAT] }],
+    ['a seat id that is not a UUID', { eventId: UNKNOWN_ID, seatIds: ['A-1'] }],
+    ['an unknown field', { eventId: UNKNOWN_ID, seatIds: [SEAT], userId: UNKNOWN_ID }],
+    ['a missing eventId', { seatIds: [SEAT] }],
+  ];
+  const gaBodies: [string, unknown][] = [
+    ['quantity 0', { eventId: UNKNOWN_ID, items: [{ ticketTypeId: SEAT, quantity: 0 }] }],
+    ['quantity 11', { eventId: UNKNOWN_ID, items: [{ ticketTypeId: SEAT, quantity: 11 }] }],
+    ['a fractional quantity', { eventId: UNKNOWN_ID, items: [{ ticketTypeId: SEAT, quantity: 1.5 }] }],
+    [
+      'a repeated ticket type',
+      {
+        eventId: UNKNOWN_ID,
+        items: [
+          { ticketTypeId: SEAT, quantity: 1 },
+          { ticketTypeId: SEAT, quantity: 1 },
+        ],
+      },
+    ],
+    ['no items', { eventId: UNKNOWN_ID, items: [] }],
+    [
+      'seats and items at once',
+      { eventId: UNKNOWN_ID, seatIds: [SEAT], items: [{ ticketTypeId: SEAT, quantity: 1 }] },
+    ],
+  ];
+  const cases: [string, string, unknown][] = [
+    ...seatBodies.flatMap(([label, body]): [string, string, unknown][] => [
+      ['/api/v1/seats/lock', label, body],
+      ['/api/v1/seats/unlock', label, body],
+      ['/api/v1/reservations', label, body],
+    ]),
+    ...gaBodies.map(([label, body]): [string, string, unknown] => ['/api/v1/reservations', label, body]),
+  ];
+  let token = '';
+  beforeAll(async () => {
+    const [user] = await createUsers(db, stack.env, 1, 'validation');
+    token = user!.token;
+  });
+
+  for (const [path, label, body] of cases) {
+    it(`POST ${path}: ${label} → 400`, async () => {
+      const before = await db.rowCounts();
+      const res = await api(path, { token, body, headers: { 'Idempotency-Key': 'validation-key-1' } });
+      expectEnvelope(res, 400);
+      expect(await db.rowCounts()).toEqual(before);
+    });
+  }
+
+  const gets: [string, number][] = [
+    ['/api/v1/seats/events/not-a-uuid', 400],
+    [`/api/v1/seats/events/${UNKNOWN_ID}`, 404],
+    [`/api/v1/seats/events/${UNKNOWN_ID}?view=everything`, 400],
+    ['/api/v1/holds/not-a-uuid', 400],
+    ['/api/v1/reservations/not-a-uuid', 400],
+    [`/api/v1/reservations/${UNKNOWN_ID}`, 404],
+    ['/api/v1/reservations/my?pageSize=51', 400],
+    ['/api/v1/reservations/my?status=paid', 400],
+    ['/api/v1/reservations/my?extra=1', 400],
+  ];
+  for (const [path, status] of gets) {
+    it(`GET ${path} → ${status}`, async () => {
+      const before = await db.rowCounts();
+      expectEnvelope(await api(path, { token }), status);
+      expect(await db.rowCounts()).toEqual(before);
+    });
+  }
+
+  it('POST /api/v1/reservations/{id}/cancel of an unknown reservation → 404', async () => {
+    const before = await db.rowCounts();
+    expectEnvelope(await api(`/api/v1/reservations/${UNKNOWN_ID}/cancel`, { token, method: 'POST' }), 404);
+    expect(await db.rowCounts()).toEqual(before);
   });
 });

@@ -17,6 +17,8 @@ export default async function setup(project: TestProject) {
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
 
+  // Test-only switches (the race test's seat-guard bypass): honoured by handlers only in the local stage.
+  process.env.TIKETI_TEST_SWITCHES = '1';
   const started = performance.now();
   const stack = await startLocalStack({
     dataDir,

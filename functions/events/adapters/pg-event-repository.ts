@@ -3,9 +3,10 @@ import type { Availability, EventDetail, EventSummary } from '../../../shared/do
 import type { EventFilter, EventRepository } from '../ports';
 
 /**
- * Availability is computed from the rows that decide it: seat statuses for seat maps, and for general
- * admission capacity − sold − live holds − pending reservations. Later issues may cache it in Redis;
- * PostgreSQL stays the truth.
+ * Availability is computed from the rows that decide it: seat statuses for seat maps; for general admission,
+ * `ticket_types.sold` counts every quantity taken (pending reservations and confirmed ones, the oversell guard),
+ * so available = capacity − sold, of which the pending quantities are shown as held. The same formula as the
+ * `ticket-updated` messages (functions/seats/adapters/pg-inventory.ts).
  */
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -55,11 +56,9 @@ const SUMMARY_JOINS = `
     FROM ticket_types tt WHERE tt.event_id = e.id
   ) g`;
 
+/** Quantities of a ticket type in reservations waiting for payment (already counted in `sold`). */
 function heldForTicketType(column: string) {
   return `(
-    SELECT coalesce(sum(hi.quantity), 0) FROM hold_items hi JOIN holds h ON h.id = hi.hold_id
-    WHERE hi.ticket_type_id = ${column} AND h.status = 'active' AND h.expires_at > now()
-  ) + (
     SELECT coalesce(sum(ri.quantity), 0) FROM reservation_items ri JOIN reservations r ON r.id = ri.reservation_id
     WHERE ri.ticket_type_id = ${column} AND r.status = 'pending_payment'
   )`;
@@ -85,12 +84,12 @@ interface SummaryRow {
 }
 
 function availabilityOf(r: SummaryRow): Availability {
-  const gaAvailable = Math.max(0, r.ga_capacity - r.ga_sold - r.ga_held);
+  const gaHeld = Math.min(r.ga_held, r.ga_sold);
   return {
     total: r.seat_total + r.ga_capacity,
-    available: r.seat_available + gaAvailable,
-    held: r.seat_held + r.ga_held,
-    sold: r.seat_sold + r.ga_sold,
+    available: r.seat_available + Math.max(0, r.ga_capacity - r.ga_sold),
+    held: r.seat_held + gaHeld,
+    sold: r.seat_sold + r.ga_sold - gaHeld,
   };
 }
 
@@ -158,10 +157,10 @@ export function pgEventRepository(pool: Pool): EventRepository {
         ...toSummary(r),
         description: r.description,
         maxSeatsPerUser: r.max_seats_per_user,
-        ticketTypes: ticketTypes.rows.map((t) => ({
-          ...t,
-          available: Math.max(0, t.capacity - t.sold - t.held),
-        })),
+        ticketTypes: ticketTypes.rows.map((t) => {
+          const held = Math.min(t.held, t.sold);
+          return { ...t, held, sold: t.sold - held, available: Math.max(0, t.capacity - t.sold) };
+        }),
         priceTiers: tiers.rows,
         waitingRoom: r.waiting_room,
       };

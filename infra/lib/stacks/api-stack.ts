@@ -4,6 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { type ErrorCode, errorEnvelope, httpStatusOf } from '../../../shared/errors';
@@ -17,14 +18,16 @@ import { RealtimeWorkers } from '../realtime-workers';
 import { type RuntimeResources, wireRuntime } from '../runtime-env';
 import type { DataStack } from './data-stack';
 import type { NetworkStack } from './network-stack';
-import type { WorkflowsStack } from './workflows-stack';
+import { workflowMachineName } from './workflows-stack';
 
 export interface ApiStackProps extends StackProps {
   readonly config: StageConfig;
   readonly network: NetworkStack;
   readonly data: DataStack;
-  readonly workflows: WorkflowsStack;
 }
+
+/** Export name of the WebSocket API id, for stacks whose functions post to its connections. */
+export const webSocketApiIdExport = (config: StageConfig) => `${prefix(config)}-ws-api-id`;
 
 /** API Gateway's own failures, answered in the contract's error envelope instead of `{"message": …}`. */
 const GATEWAY_RESPONSES: ReadonlyArray<[apigw.ResponseType, ErrorCode, string]> = [
@@ -63,10 +66,12 @@ export class ApiStack extends Stack {
   readonly webSocketApi: apigwv2.WebSocketApi;
   readonly webSocketStage: apigwv2.WebSocketStage;
   readonly webAcl: wafv2.CfnWebACL;
+  /** What later stacks' functions are wired with (the workflows stack's tasks publish through this API). */
+  readonly runtime: RuntimeResources;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { config, network, data, workflows } = props;
+    const { config, network, data } = props;
     const name = prefix(config);
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const inVpc = { vpc: network.vpc, securityGroups: [network.lambdaSg] };
@@ -112,7 +117,18 @@ export class ApiStack extends Stack {
     const connectionsArn = `${this.formatArn({ service: 'execute-api', resource: this.webSocketApi.apiId })}/${config.stage}/*/@connections/*`;
     const baseRuntime: RuntimeResources = {
       ...data.runtime,
-      holdExpiry: workflows.holdExpiry,
+      // The workflows stack deploys after this one (its tasks publish through this API), so the state machines
+      // are referenced by their fixed names here: no cross-stack cycle, the same least-privilege grants.
+      holdExpiry: sfn.StateMachine.fromStateMachineName(
+        this,
+        'HoldExpiryRef',
+        workflowMachineName(config, 'hold-expiry'),
+      ),
+      paymentSaga: sfn.StateMachine.fromStateMachineName(
+        this,
+        'PaymentSagaRef',
+        workflowMachineName(config, 'payment-saga'),
+      ),
       webSocket: {
         endpoint: this.webSocketStage.callbackUrl,
         grantManage: (fn) => {
@@ -129,6 +145,7 @@ export class ApiStack extends Stack {
     // --- Broadcast fan-out worker, sweep, alarms (before any publisher is wired: they invoke the worker) ------
     this.realtime = new RealtimeWorkers(this, 'RealtimeWorkers', { config, runtime: baseRuntime });
     const runtime: RuntimeResources = { ...baseRuntime, broadcast: this.realtime.broadcast };
+    this.runtime = runtime;
 
     // --- Lambdas -----------------------------------------------------------------------------------------------
     const functions = new Map<FunctionName, AppFunction>();
@@ -297,6 +314,11 @@ export class ApiStack extends Stack {
 
     new CfnOutput(this, 'RestApiUrl', { value: this.restApi.url });
     new CfnOutput(this, 'WebSocketUrl', { value: this.webSocketStage.url });
+    // Named, so stacks deployed after this one grant ManageConnections on exactly this API (see WorkflowsStack).
+    new CfnOutput(this, 'WebSocketApiId', {
+      value: this.webSocketApi.apiId,
+      exportName: webSocketApiIdExport(config),
+    });
   }
 
   private createWebAcl(config: StageConfig): wafv2.CfnWebACL {

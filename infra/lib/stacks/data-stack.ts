@@ -60,6 +60,7 @@ export class DataStack extends Stack {
   readonly redisAuthSecret: secretsmanager.Secret;
   readonly connectionsTable: dynamodb.Table;
   readonly jwtSigningKey: secretsmanager.Secret;
+  readonly tossSecret?: secretsmanager.Secret;
   readonly jwksParameter: ssm.StringParameter;
   /** Everything application Lambdas may be wired to (see runtime-env.ts). */
   readonly runtime: RuntimeResources;
@@ -220,6 +221,19 @@ export class DataStack extends Stack {
       });
     }
 
+    // --- Payment provider secret (Toss stages): created empty-ish, the operator puts the real key in ---------
+    if (config.payments.provider === 'toss') {
+      this.tossSecret = new secretsmanager.Secret(this, 'TossSecret', {
+        description: `${name} Toss Payments secret key, JSON { "secretKey": "…" }; set it after the first deploy`,
+        generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'placeholder' },
+      });
+      acknowledge(
+        this.tossSecret,
+        'AwsSolutions-SMG4',
+        'The Toss secret key is issued and rotated in the Toss merchant console; Secrets Manager cannot rotate it.',
+      );
+    }
+
     // --- JWT signing key ------------------------------------------------------------------------------------
     this.jwtSigningKey = new secretsmanager.Secret(this, 'JwtSigningKey', {
       description: `${name} RS256 access-token signing key, JSON { privateKeyPem, kid }; written by Custom::TiketiJwtKeys`,
@@ -325,6 +339,7 @@ export class DataStack extends Stack {
       jwtSigningKey: this.jwtSigningKey,
       jwksParameter: this.jwksParameter,
       connectionsTable: this.connectionsTable,
+      tossSecret: this.tossSecret,
     };
 
     // --- cdk-nag acknowledgements ------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -7,77 +10,176 @@ import { prefix, type StageConfig } from '../config';
 import { FUNCTION_PARTS } from '../functions';
 import { AppFunction } from '../lambda';
 import { acknowledge, acknowledgeWildcardResource } from '../nag';
-import { wireRuntime } from '../runtime-env';
-import type { DataStack } from './data-stack';
+import { type RuntimeResources, wireRuntime } from '../runtime-env';
+import { type ApiStack, webSocketApiIdExport } from './api-stack';
 import type { NetworkStack } from './network-stack';
 
 export interface WorkflowsStackProps extends StackProps {
   readonly config: StageConfig;
   readonly network: NetworkStack;
-  readonly data: DataStack;
+  /** Runtime resources (database, Redis, the WebSocket API and fan-out worker the tasks publish through). */
+  readonly api: ApiStack;
 }
 
+export type WorkflowMachine = 'hold-expiry' | 'payment-saga';
+
+/** State machine names are fixed per stage: the API stack refers to them by name (see ApiStack). */
+export const workflowMachineName = (config: StageConfig, machine: WorkflowMachine) =>
+  `${prefix(config)}-${machine}`;
+
+/** How often the backstop sweep releases holds and reservations whose timer never started. */
+export const EXPIRY_SWEEP_SCHEDULE = events.Schedule.rate(Duration.minutes(1));
+
 /**
- * Step Functions workflows. Definitions are ASL files shared with the local stack (see workflows/definitions.ts);
- * CDK only supplies the ARNs for their `${Placeholder}`s.
+ * Step Functions workflows and their tasks. Definitions are ASL files shared with the local stack (see
+ * workflows/definitions.ts); CDK only supplies the ARNs for their `${Placeholder}`s. This stack deploys after the
+ * API stack: its tasks publish realtime changes through that stack's WebSocket API and fan-out worker.
+ *
+ * - hold-expiry: one Standard execution per hold (Wait → ReleaseHold, looping while a reservation made from the
+ *   hold waits for payment). StartExecution refills at 300/s per account and Region (bucket 800); an on-sale of
+ *   20,000 seats at 1–4 seats per buyer needs about 8,000 holds, i.e. 133/s if it sells out in 60 s.
+ *   Throttled starts are retried by the caller, and the scheduled sweep below catches any hold left without one.
+ * - payment-saga: one Standard execution per confirmed payment (execution name = payment id, so a duplicate
+ *   confirm cannot start a second charge): Charge → ConfirmReservation → Publish, with compensations.
  */
 export class WorkflowsStack extends Stack {
   readonly releaseHoldFn: AppFunction;
+  readonly sweepExpiredFn: AppFunction;
+  readonly paymentTasksFn: AppFunction;
   readonly holdExpiry: sfn.StateMachine;
+  readonly paymentSaga: sfn.StateMachine;
+  readonly expirySweepSchedule: events.Rule;
+  private readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
     super(scope, id, props);
-    const { config, network, data } = props;
-    const name = prefix(config);
+    const { config, network } = props;
+    this.config = config;
+    const inVpc = { vpc: network.vpc, securityGroups: [network.lambdaSg] };
+    const api = { runtime: this.runtimeFrom(props.api) };
 
     this.releaseHoldFn = new AppFunction(this, 'ReleaseHoldFn', {
       config,
       entry: 'functions/seats/release-hold.ts',
-      description: 'Hold expiry task: release an expired hold (idempotent)',
-      vpc: network.vpc,
-      securityGroups: [network.lambdaSg],
+      description:
+        'Hold expiry task: release an expired hold or the unpaid reservation made from it (idempotent)',
+      ...inVpc,
     });
-    wireRuntime(this.releaseHoldFn, FUNCTION_PARTS.releaseHold, data.runtime);
+    wireRuntime(this.releaseHoldFn, FUNCTION_PARTS.releaseHold, api.runtime);
 
-    const substitutions = { ReleaseHoldFunctionArn: this.releaseHoldFn.functionArn };
-    assertSubstitutions('holdExpiry', substitutions);
+    this.holdExpiry = this.machine('HoldExpiry', 'hold-expiry', 'holdExpiry', {
+      ReleaseHoldFunctionArn: this.releaseHoldFn,
+    });
 
-    this.holdExpiry = new sfn.StateMachine(this, 'HoldExpiry', {
-      stateMachineName: `${name}-hold-expiry`,
+    this.paymentTasksFn = new AppFunction(this, 'PaymentTasksFn', {
+      config,
+      entry: 'functions/payments/saga.ts',
+      description: 'Payment saga tasks: charge, confirm, void, refund, mark failed/refunded (idempotent)',
+      // One provider call is bounded by providerTimeoutMs; the rest is one transaction.
+      timeout: Duration.millis(config.payments.providerTimeoutMs + 20_000),
+      ...inVpc,
+    });
+    wireRuntime(this.paymentTasksFn, FUNCTION_PARTS.paymentTasks, api.runtime);
+
+    this.paymentSaga = this.machine('PaymentSaga', 'payment-saga', 'paymentSaga', {
+      PaymentTasksFunctionArn: this.paymentTasksFn,
+    });
+
+    // --- Backstop sweep --------------------------------------------------------------------------------------
+    this.sweepExpiredFn = new AppFunction(this, 'SweepExpiredFn', {
+      config,
+      entry: 'functions/seats/sweep-expired.ts',
+      description:
+        'Releases holds and unpaid reservations overdue by more than a minute (timers that never started)',
+      timeout: Duration.minutes(1),
+      // One run at a time; rows are claimed with FOR UPDATE SKIP LOCKED anyway.
+      reservedConcurrentExecutions: 1,
+      ...inVpc,
+    });
+    wireRuntime(this.sweepExpiredFn, FUNCTION_PARTS.sweepExpired, api.runtime);
+    this.sweepExpiredFn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    this.expirySweepSchedule = new events.Rule(this, 'ExpirySweepSchedule', {
+      description: `${prefix(config)}: release overdue holds and unpaid reservations`,
+      schedule: EXPIRY_SWEEP_SCHEDULE,
+      targets: [new targets.LambdaFunction(this.sweepExpiredFn, { retryAttempts: 0 })],
+    });
+  }
+
+  /**
+   * The API stack's runtime, except that ManageConnections is granted here from the API id's named export: a
+   * cross-stack token would render differently in the policy than in its cdk-nag acknowledgement.
+   */
+  private runtimeFrom(apiStack: ApiStack): RuntimeResources {
+    const connectionsArn = `arn:${this.partition}:execute-api:${this.region}:${this.account}:${Fn.importValue(
+      webSocketApiIdExport(this.config),
+    )}/${this.config.stage}/*/@connections/*`;
+    return {
+      ...apiStack.runtime,
+      webSocket: {
+        endpoint: apiStack.webSocketStage.callbackUrl,
+        grantManage: (fn) => {
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['execute-api:ManageConnections'],
+              resources: [connectionsArn],
+            }),
+          );
+          acknowledgeWildcardResource(
+            fn,
+            connectionsArn,
+            'PostToConnection/DeleteConnection address connections by id, which only exist at runtime; scoped to this API and stage.',
+          );
+        },
+      },
+    };
+  }
+
+  private machine(
+    id: string,
+    machine: WorkflowMachine,
+    definition: keyof typeof DEFINITIONS,
+    tasks: Record<string, AppFunction>,
+  ): sfn.StateMachine {
+    const substitutions = Object.fromEntries(Object.entries(tasks).map(([key, fn]) => [key, fn.functionArn]));
+    assertSubstitutions(definition, substitutions);
+    const name = prefix(this.config);
+    const stateMachine = new sfn.StateMachine(this, id, {
+      stateMachineName: workflowMachineName(this.config, machine),
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromFile(DEFINITIONS.holdExpiry),
+      definitionBody: sfn.DefinitionBody.fromFile(DEFINITIONS[definition]),
       definitionSubstitutions: substitutions,
       tracingEnabled: true,
       logs: {
         // The vendedlogs prefix keeps CloudWatch's resource policy from growing with every log group.
-        destination: new logs.LogGroup(this, 'HoldExpiryLogs', {
-          logGroupName: `/aws/vendedlogs/states/${name}-hold-expiry`,
-          retention: config.lambda.logRetentionDays,
-          removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        destination: new logs.LogGroup(this, `${id}Logs`, {
+          logGroupName: `/aws/vendedlogs/states/${name}-${machine}`,
+          retention: this.config.lambda.logRetentionDays,
+          removalPolicy: this.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         }),
         level: sfn.LogLevel.ALL,
         includeExecutionData: true,
       },
     });
-    // fromFile definitions are opaque to CDK, so the invoke permission is granted explicitly.
-    this.releaseHoldFn.grantInvoke(this.holdExpiry);
-
-    acknowledgeWildcardResource(
-      this.holdExpiry,
-      `${this.releaseHoldFn.functionArn}:*`,
-      'grantInvoke covers the function and its versions/aliases; the task invokes the unqualified ARN only.',
-    );
+    for (const fn of Object.values(tasks)) {
+      // fromFile definitions are opaque to CDK, so the invoke permission is granted explicitly.
+      fn.grantInvoke(stateMachine);
+      acknowledgeWildcardResource(
+        stateMachine,
+        `${fn.functionArn}:*`,
+        'grantInvoke covers the function and its versions/aliases; the task invokes the unqualified ARN only.',
+      );
+    }
     acknowledge(
-      this.holdExpiry,
+      stateMachine,
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray tracing and CloudWatch Logs delivery (logs:CreateLogDelivery etc.) do not support resource-level permissions.',
     );
-
-    new CfnOutput(this, 'HoldExpiryStateMachineArn', {
-      value: this.holdExpiry.stateMachineArn,
-      exportName: `${name}-hold-expiry-state-machine-arn`,
-      description: 'Hold expiry state machine (start one execution per hold)',
+    new CfnOutput(this, `${id}StateMachineArn`, {
+      value: stateMachine.stateMachineArn,
+      exportName: `${name}-${machine}-state-machine-arn`,
+      description: `${machine} state machine`,
     });
+    return stateMachine;
   }
 }
 

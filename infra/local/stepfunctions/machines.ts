@@ -29,6 +29,12 @@ export const LOCAL_STATE_MACHINES: readonly LocalStateMachineSpec[] = [
     envVar: 'HOLD_EXPIRY_STATE_MACHINE_ARN',
     tasks: { ReleaseHoldFunctionArn: localFunction('release-hold', 'functions/seats/release-hold.ts') },
   },
+  {
+    name: 'payment-saga',
+    definition: 'paymentSaga',
+    envVar: 'PAYMENT_SAGA_STATE_MACHINE_ARN',
+    tasks: { PaymentTasksFunctionArn: localFunction('payment-tasks', 'functions/payments/saga.ts') },
+  },
 ];
 
 export const localMachineName = (name: string) => `tiketi-local-${name}`;

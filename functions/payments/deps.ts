@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { getPool, getSfn } from '../shared/clients';
+import { loadConfig } from '../shared/config';
+import { createLogger } from '../shared/logger';
+import { broadcastPaymentEvents } from './adapters/broadcast-payment-events';
+import { pgPaymentRepository } from './adapters/pg-payment-repository';
+import { sfnSagaStarter } from './adapters/sfn-saga-starter';
+import type { PaymentRepository, ProviderName, SagaStarter } from './ports';
+import { getProvider } from './providers';
+import type { SagaDeps } from './use-cases/saga-steps';
+
+/** Wires the payment use cases to real adapters, once per cold start (config is parsed and checked first). */
+
+export const logger = createLogger('payments');
+
+const once = <T>(make: () => Promise<T>) => {
+  let cached: Promise<T> | undefined;
+  return () => {
+    cached ??= make().catch((err) => {
+      cached = undefined;
+      throw err;
+    });
+    return cached;
+  };
+};
+
+/** Test switches are honoured only on the local stack (the base config part already refuses them elsewhere). */
+const testSwitchesOn = (c: { STAGE: string; TIKETI_TEST_SWITCHES?: string }) =>
+  c.STAGE === 'local' && c.TIKETI_TEST_SWITCHES === '1';
+
+export interface ApiDeps {
+  payments: PaymentRepository;
+  saga: SagaStarter;
+  provider: { name: ProviderName; clientKey?: string };
+  testSwitches: boolean;
+  ids: () => string;
+  logger: typeof logger;
+}
+
+/** The payments API function: database, the saga's ARN, provider selection. */
+export const getApiDeps = once(async (): Promise<ApiDeps> => {
+  const config = loadConfig(['database', 'paymentSaga', 'payments']);
+  const [pool, sfn] = await Promise.all([getPool(), getSfn()]);
+  return {
+    payments: pgPaymentRepository(pool),
+    saga: sfnSagaStarter(sfn, config.PAYMENT_SAGA_STATE_MACHINE_ARN),
+    provider: { name: config.PAYMENT_PROVIDER, clientKey: config.TOSS_CLIENT_KEY },
+    testSwitches: testSwitchesOn(config),
+    ids: randomUUID,
+    logger,
+  };
+});
+
+/** The saga task function: database, provider, and the broadcaster's parts (Redis for seat-change coalescing). */
+export const getSagaDeps = once(async (): Promise<SagaDeps> => {
+  const config = loadConfig([
+    'database',
+    'redis',
+    'connections',
+    'websocketManagement',
+    'broadcast',
+    'payments',
+  ]);
+  const pool = await getPool();
+  return {
+    payments: pgPaymentRepository(pool),
+    providerFor: (name) => getProvider(name),
+    events: broadcastPaymentEvents(getPool, logger),
+    testSwitches: testSwitchesOn(config),
+  };
+});

@@ -1,0 +1,37 @@
+import { createHttpHandler } from '../shared/http';
+import { getApiDeps } from './deps';
+import { confirmPayment } from './use-cases/confirm-payment';
+import { getPaymentStatus } from './use-cases/get-payment-status';
+import { preparePayment } from './use-cases/prepare-payment';
+
+/**
+ * payments: prepare, confirm (starts the payment saga), status. The saga itself runs in functions/payments/saga.ts.
+ * `x-test-fault: after-charge` is read only when the local stack runs with test switches; anywhere else the
+ * header means nothing.
+ */
+export const handler = createHttpHandler('payments', {
+  'payments.prepare': async ({ body, auth }) => ({
+    status: 201,
+    body: await preparePayment(await getApiDeps(), {
+      reservationId: body.reservationId,
+      userId: auth.userId,
+    }),
+  }),
+  'payments.confirm': async ({ body, auth, headers }) => {
+    const deps = await getApiDeps();
+    const testFault = deps.testSwitches && headers['x-test-fault'] === 'after-charge' ? 'after-charge' : null;
+    return {
+      status: 202,
+      body: await confirmPayment(deps, {
+        paymentId: body.paymentId,
+        userId: auth.userId,
+        paymentKey: body.paymentKey,
+        testFault,
+      }),
+    };
+  },
+  'payments.status': async ({ params, auth }) => ({
+    status: 200,
+    body: await getPaymentStatus(await getApiDeps(), { paymentId: params.id, userId: auth.userId }),
+  }),
+});

@@ -1,0 +1,10 @@
+import type { Pool } from 'pg';
+import { refundConfirmedReservation } from '../../payments/use-cases/refund-reservation';
+import type { Refunds } from '../ports';
+
+/** Refunds through the payments context's use case (provider cancel, statuses, inventory, broadcast). */
+export function paymentsRefunds(pool: Pool): Refunds {
+  return {
+    refundConfirmed: (input) => refundConfirmedReservation({ pool }, input),
+  };
+}

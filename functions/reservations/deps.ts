@@ -1,0 +1,48 @@
+import { broadcastInventoryEvents } from '../seats/adapters/broadcast-inventory-events';
+import { redisSeatGuard } from '../seats/adapters/redis-seat-guard';
+import { holdTimer } from '../seats/deps';
+import type { HoldTimer, InventoryEvents, SeatGuard } from '../seats/ports';
+import { getPool, getRedis } from '../shared/clients';
+import { loadConfig } from '../shared/config';
+import { createLogger } from '../shared/logger';
+import { paymentsRefunds } from './adapters/payments-refunds';
+import { pgReservationRepository } from './adapters/pg-reservation-repository';
+import type { Refunds, ReservationRepository } from './ports';
+
+/**
+ * Wiring of the reservations context, once per cold start. Config parts: `database`, `redis`, `holdExpiry`
+ * (timer of general-admission reservations, RESERVATION_PAYMENT_SECONDS) and the publisher parts; refunds of
+ * confirmed reservations run the payments context's use case in-process (its provider config too).
+ */
+export const logger = createLogger('reservations');
+
+export interface ReservationsDeps {
+  reservations: ReservationRepository;
+  guard: SeatGuard;
+  timer: HoldTimer;
+  events: InventoryEvents;
+  refunds: Refunds;
+  paymentSeconds: number;
+  logger: typeof logger;
+}
+
+let deps: Promise<ReservationsDeps> | undefined;
+export function getReservationsDeps(): Promise<ReservationsDeps> {
+  deps ??= (async () => {
+    const config = loadConfig(['database', 'redis', 'holdExpiry']);
+    const [pool, redis] = await Promise.all([getPool(), getRedis()]);
+    return {
+      reservations: pgReservationRepository(pool),
+      guard: redisSeatGuard(redis),
+      timer: holdTimer(config.HOLD_EXPIRY_STATE_MACHINE_ARN),
+      events: broadcastInventoryEvents(getPool, logger),
+      refunds: paymentsRefunds(pool),
+      paymentSeconds: config.RESERVATION_PAYMENT_SECONDS,
+      logger,
+    };
+  })().catch((err) => {
+    deps = undefined;
+    throw err;
+  });
+  return deps;
+}

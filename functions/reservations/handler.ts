@@ -1,0 +1,38 @@
+import { loadConfig } from '../shared/config';
+import { createHttpHandler } from '../shared/http';
+import { getReservationsDeps } from './deps';
+import { cancelReservation } from './use-cases/cancel-reservation';
+import { createReservation } from './use-cases/create-reservation';
+import { getReservation, listReservations } from './use-cases/get-reservation';
+
+/** reservations: create (idempotent), list mine, get, cancel. */
+// Parsed once at cold start so a missing variable fails loudly, listing all of them.
+loadConfig(['database', 'redis', 'holdExpiry', 'connections', 'websocketManagement', 'broadcast']);
+
+export const handler = createHttpHandler('reservations', {
+  'reservations.create': async ({ body, auth, headers }) => {
+    const result = await createReservation(
+      await getReservationsDeps(),
+      auth.userId,
+      headers['idempotency-key'],
+      body,
+    );
+    return {
+      status: 201,
+      body: result.reservation,
+      headers: result.replayed ? { 'Idempotent-Replayed': 'true' } : undefined,
+    };
+  },
+  'reservations.mine': async ({ query, auth }) => ({
+    status: 200,
+    body: await listReservations((await getReservationsDeps()).reservations, auth.userId, query),
+  }),
+  'reservations.get': async ({ params, auth }) => ({
+    status: 200,
+    body: await getReservation((await getReservationsDeps()).reservations, auth.userId, params.id),
+  }),
+  'reservations.cancel': async ({ params, auth }) => ({
+    status: 200,
+    body: await cancelReservation(await getReservationsDeps(), auth.userId, params.id),
+  }),
+});

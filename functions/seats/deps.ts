@@ -1,0 +1,70 @@
+import { getPool, getRedis, getSfn } from '../shared/clients';
+import { loadConfig } from '../shared/config';
+import { createLogger } from '../shared/logger';
+import { broadcastInventoryEvents } from './adapters/broadcast-inventory-events';
+import { pgHoldRepository } from './adapters/pg-hold-repository';
+import { pgReleaseRepository } from './adapters/pg-release-repository';
+import { pgSeatMapRepository } from './adapters/pg-seat-map-repository';
+import { redisSeatGuard } from './adapters/redis-seat-guard';
+import { sfnHoldTimer } from './adapters/sfn-hold-timer';
+import type { HoldRepository, HoldTimer, InventoryEvents, SeatGuard } from './ports';
+import { createSeatMapReader } from './use-cases/get-seat-map';
+import type { ReleaseDeps } from './use-cases/release-hold';
+
+/**
+ * Wiring of the seats context, once per cold start. Config parts: the seats function needs `database`,
+ * `redis`, `holdExpiry` and the publisher parts; the hold-expiry task and the sweep need `database`, `redis`
+ * and the publisher parts.
+ */
+export const logger = createLogger('seats');
+
+const once = <T>(make: () => Promise<T>) => {
+  let cached: Promise<T> | undefined;
+  return () => {
+    cached ??= make().catch((err) => {
+      cached = undefined;
+      throw err;
+    });
+    return cached;
+  };
+};
+
+const events = (): InventoryEvents => broadcastInventoryEvents(getPool, logger);
+
+export const getReleaseDeps = once(
+  async (): Promise<ReleaseDeps> => ({
+    releases: pgReleaseRepository(await getPool()),
+    guard: redisSeatGuard(await getRedis()),
+    events: events(),
+    logger,
+  }),
+);
+
+export interface SeatsDeps {
+  holds: HoldRepository;
+  guard: SeatGuard;
+  timer: HoldTimer;
+  events: InventoryEvents;
+  logger: typeof logger;
+  seatMap: ReturnType<typeof createSeatMapReader>;
+  /** True only in the local stage with TIKETI_TEST_SWITCHES=1 (the race test's guard bypass). */
+  testSwitches: boolean;
+}
+
+export const getSeatsDeps = once(async (): Promise<SeatsDeps> => {
+  const config = loadConfig(['database', 'redis', 'holdExpiry']);
+  const [pool, redis] = await Promise.all([getPool(), getRedis()]);
+  return {
+    holds: pgHoldRepository(pool),
+    guard: redisSeatGuard(redis),
+    timer: holdTimer(config.HOLD_EXPIRY_STATE_MACHINE_ARN),
+    events: events(),
+    logger,
+    seatMap: createSeatMapReader({ repo: pgSeatMapRepository(pool) }),
+    testSwitches: config.STAGE === 'local' && config.TIKETI_TEST_SWITCHES === '1',
+  };
+});
+
+/** The hold-expiry timer starter; the reservations context uses it for general-admission reservations. */
+export const holdTimer = (stateMachineArn: string): HoldTimer =>
+  sfnHoldTimer({ sfn: getSfn, stateMachineArn, logger });

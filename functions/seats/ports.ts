@@ -1,0 +1,138 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Hold, SeatMap } from '../../shared/booking';
+import type { SeatChange } from '../../shared/ws';
+
+/** What the seats use cases need from the outside world. Adapters live in ./adapters. */
+
+/** Structured logging (the functions' Powertools logger). */
+export type Log = Pick<Logger, 'warn' | 'error'>;
+
+/** Everything of a seat map but the statuses: changes only when the venue is edited, so it is cached. */
+export interface SeatMapLayout {
+  eventId: string;
+  /** Changes whenever anything in the layout does (part of the ETag). */
+  version: string;
+  map: Omit<SeatMap, 'readAt' | 'seats'> & { seats: Omit<SeatMap['seats'], 'status'> };
+  /**
+   * Statuses are read in storage order (index order of the seats' unique key, no sort needed); entry i is the
+   * storage position of map seat i.
+   */
+  storageIndex: Uint32Array | null;
+}
+
+export interface SeatMapRepository {
+  /** The layout of a public event's map, or null when the event is missing or a draft. */
+  layout(eventId: string): Promise<SeatMapLayout | null>;
+  /**
+   * The status code of every seat in storage order, in one query; null when the event is missing or a draft.
+   */
+  statuses(eventId: string): Promise<string | null>;
+}
+
+/**
+ * The contention filter in front of PostgreSQL (Redis): per-seat ownership keys, claimed all or nothing.
+ * Losing it costs at most a seat someone was shown; PostgreSQL decides.
+ */
+export interface SeatGuard {
+  /**
+   * Claims every seat for `owner` for `ttlMs`, atomically: if any seat is owned by someone else nothing is set
+   * and `taken` names them. Seats the owner already has pass (and are not in `claimed`).
+   */
+  claim(
+    eventId: string,
+    seatIds: readonly string[],
+    owner: string,
+    ttlMs: number,
+  ): Promise<{ taken: string[]; claimed: string[] }>;
+  /** Deletes the seats' keys that `owner` still owns. */
+  release(eventId: string, seatIds: readonly string[], owner: string): Promise<void>;
+}
+
+export interface HoldTimerInput {
+  holdId: string;
+  eventId: string;
+  /** When the timer first fires: the hold's deadline, or the reservation's for a GA reservation. */
+  expiresAt: Date;
+}
+
+/** Starts the hold-expiry workflow (one execution per hold). */
+export interface HoldTimer {
+  /** The execution ARN, or null when it could not be started (the backstop sweep covers that hold). */
+  start(input: HoldTimerInput): Promise<string | null>;
+}
+
+/** Realtime notifications of inventory changes; implementations never throw. */
+export interface InventoryEvents {
+  seatsChanged(eventId: string, changes: SeatChange[]): Promise<void>;
+  /** Publishes the event's current general-admission availability (`ticket-updated`). */
+  ticketTypesChanged(eventId: string): Promise<void>;
+}
+
+export interface SaleInfo {
+  holdSeconds: number;
+  onSale: boolean;
+}
+
+export type LockOutcome =
+  | {
+      kind: 'ok';
+      hold: Hold;
+      /** True when this request created the hold (its timer must be started). */
+      created: boolean;
+      /** Seats this request added (not those already in the hold). */
+      locked: string[];
+      /** Seats of the caller's overdue hold that this request expired on the way (released). */
+      expired: string[];
+    }
+  | { kind: 'event-not-found' }
+  | { kind: 'not-on-sale' }
+  | { kind: 'limit-exceeded'; limit: number; held: number }
+  | { kind: 'unavailable'; seatIds: string[] };
+
+export type UnlockOutcome = { kind: 'ok'; hold: Hold | null; released: string[] } | { kind: 'not-found' };
+
+export interface HoldRepository {
+  /** Event facts the lock needs before touching Redis; null for a missing or draft event. May be cached briefly. */
+  saleInfo(eventId: string): Promise<SaleInfo | null>;
+  /**
+   * One transaction: re-checks the sale, gets or creates the caller's active hold, checks the per-user limit
+   * and claims the seats with a conditional UPDATE whose row count is checked. `unguarded` (test switch only)
+   * drops the condition and the count: the double sale the race test demonstrates.
+   */
+  lock(input: {
+    eventId: string;
+    userId: string;
+    seatIds: string[];
+    unguarded?: boolean;
+  }): Promise<LockOutcome>;
+  /** Removes the named seats from the caller's active hold; an emptied hold is released. */
+  unlock(input: { eventId: string; userId: string; seatIds: string[] }): Promise<UnlockOutcome>;
+  /** The caller's live (active, not past its deadline) hold on the event. */
+  findLive(eventId: string, userId: string): Promise<Hold | null>;
+  setExecutionArn(holdId: string, executionArn: string): Promise<void>;
+}
+
+export type ReleaseResult =
+  | {
+      done: true;
+      action: 'hold-expired' | 'reservation-expired' | 'none';
+      eventId: string;
+      /** Owner of the released seats (for the Redis guard); null when nothing was released. */
+      userId: string | null;
+      seatIds: string[];
+      /** True when general-admission quantities went back on sale. */
+      ticketTypes: boolean;
+    }
+  | { done: false; nextAt: Date; eventId: string }
+  /** The hold's row was locked by another transaction (sweep only): try later. */
+  | { done: false; skipped: true; eventId: string };
+
+export interface ReleaseRepository {
+  /**
+   * One transaction on one hold: expires it if it is active and due, or expires its pending reservation if that
+   * is due; otherwise tells when to look again. Idempotent.
+   */
+  release(input: { holdId: string; eventId: string; skipLocked?: boolean }): Promise<ReleaseResult>;
+  /** Holds (active) and pending reservations overdue by more than `graceSeconds`, oldest first. */
+  overdue(graceSeconds: number, limit: number): Promise<{ holdId: string; eventId: string }[]>;
+}

@@ -1,0 +1,18 @@
+import { loadConfig } from '../shared/config';
+import { getReleaseDeps, logger } from './deps';
+import { sweepExpired } from './use-cases/sweep-expired';
+
+/**
+ * Scheduled backstop of the hold-expiry workflow (every minute on AWS via EventBridge; the local stack runs it
+ * on a timer): releases holds and pending reservations whose timer never fired, overdue by more than 60 s.
+ */
+loadConfig(['database', 'redis', 'connections', 'websocketManagement', 'broadcast']);
+
+export async function handler(_event?: unknown, context?: { getRemainingTimeInMillis?: () => number }) {
+  const result = await sweepExpired(await getReleaseDeps(), {
+    // Leave time to finish the hold in hand before the function times out.
+    deadline: () => (context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) < 5_000,
+  });
+  if (result.checked) logger.info('swept overdue holds', result);
+  return result;
+}
