@@ -90,13 +90,14 @@ describe('web app: auth and browse', () => {
         .getByText(seeded?.venue ?? '', { exact: true })
         .first()
         .waitFor();
-      expect(await page.getByRole('button', { name: '예매하기' }).isDisabled()).toBe(true);
-      await page.getByText('예매 기능은 곧 제공될 예정입니다.').waitFor();
+      // On sale: "book" leads to the seat map below.
+      expect(await page.getByRole('link', { name: '예매하기' }).getAttribute('href')).toBe('#booking');
+      await page.getByText('아래 좌석 배치도에서 좌석을 선택해 예매하세요.').waitFor();
 
       // Still signed in on the detail page, and the language switch re-renders it in English.
       await banner.getByText(name).waitFor();
       await page.getByLabel('언어').selectOption('en');
-      await page.getByRole('button', { name: 'Book tickets' }).waitFor();
+      await page.getByRole('link', { name: 'Book tickets' }).waitFor();
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
 
       expect(pageErrors).toEqual([]);

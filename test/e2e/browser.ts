@@ -64,3 +64,21 @@ export async function openPage(browser: Browser, errors: string[], options: Brow
   page.on('pageerror', (error) => errors.push(error.message));
   return { context, page };
 }
+
+/**
+ * Signs in through the login page (as a user would) and waits for the header to show the account; the page
+ * is left on `next` (default `/`).
+ */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: { email: string; password: string },
+  next = '/',
+): Promise<void> {
+  await page.goto(`${baseUrl}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('이메일').fill(user.email);
+  await page.getByLabel('비밀번호').fill(user.password);
+  await page.getByRole('button', { name: '로그인' }).click();
+  await page.waitForURL((url) => url.pathname === next.split('?')[0]);
+  await page.getByRole('banner').getByRole('button', { name: '로그아웃' }).waitFor();
+}

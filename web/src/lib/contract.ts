@@ -4,6 +4,29 @@
  * and Vite; the rest of the app imports from here. Import the individual modules, not `shared/index.ts`, so
  * the OpenAPI generator stays out of the bundle.
  */
+import type { RESERVATION_STATUSES } from '../../../shared/domain';
+
+export {
+  BOOKING_LIMITS,
+  CURRENCY,
+  compactUuid,
+  expandUuid,
+  type Hold,
+  type HoldResponse,
+  PAYMENT_STATUSES,
+  type PaymentPrepared,
+  type PaymentStatus,
+  type PaymentStatusResult,
+  type Reservation,
+  type ReservationCreateBody,
+  type ReservationList,
+  SANDBOX_TEST_CARDS,
+  SEAT_ID_CHARS,
+  SEAT_STATUS_CODES,
+  type SeatMap,
+  type SeatStatusView,
+  seatIdAt,
+} from '../../../shared/booking';
 export {
   type Availability,
   EVENT_STATUSES,
@@ -11,6 +34,9 @@ export {
   type EventStatus,
   type EventSummary,
   LIMITS,
+  RESERVATION_STATUSES,
+  SEAT_STATUSES,
+  type SeatStatus,
   type TicketType,
   type User,
   userSchema,
@@ -33,9 +59,13 @@ export {
 } from '../../../shared/routes';
 export {
   type ClientMessage,
+  type SeatChange,
+  type SeatChangesData,
   type ServerMessage,
   type ServerMessageType,
   serverMessageSchema,
   WS_HEARTBEAT_MS,
   WS_MAX_FRAME_BYTES,
 } from '../../../shared/ws';
+
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];

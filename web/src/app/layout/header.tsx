@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { Link, useLocation } from 'react-router';
 import { UserMenu } from '../../features/auth/components/user-menu';
+import { useSession } from '../../features/auth/hooks/use-session';
 import { isLocale, LOCALES, useI18n } from '../../lib/i18n';
 import { ConnectionStatus } from './connection-status';
 
@@ -10,7 +11,9 @@ export function Header() {
   const { t, locale, setLocale } = useI18n();
   const languageId = useId();
   const { pathname } = useLocation();
+  const { signedIn } = useSession();
   const inEvents = pathname === '/' || pathname.startsWith('/events/');
+  const inReservations = pathname === '/reservations';
   return (
     <header className="site-header">
       <div className="container site-header__inner">
@@ -28,6 +31,15 @@ export function Header() {
           >
             {t('nav.events')}
           </Link>
+          {signedIn ? (
+            <Link
+              to="/reservations"
+              className={inReservations ? 'site-nav__link active' : 'site-nav__link'}
+              aria-current={inReservations ? 'page' : undefined}
+            >
+              {t('nav.reservations')}
+            </Link>
+          ) : null}
         </nav>
         <div className="site-header__end">
           <ConnectionStatus />

@@ -1,8 +1,48 @@
-import { useParams } from 'react-router';
+import { useLocation, useParams } from 'react-router';
+import { useSession } from '../../features/auth/hooks/use-session';
+import { loginPathFor } from '../../features/auth/utils/redirect';
 import { EventDetail } from '../../features/events/components/event-detail';
+import { GaTicketSelection } from '../../features/reservations/components/ga-ticket-selection';
+import { ReserveButton } from '../../features/reservations/components/reserve-button';
+import { SeatBooking } from '../../features/seat-map/components/seat-booking';
+import type { EventDetail as EventDetailData } from '../../lib/contract';
+import { useI18n } from '../../lib/i18n';
 
+/**
+ * The event page: the event's detail, and (while on sale) its booking UI: the live seat map for seated
+ * events, ticket-type steppers for general admission. Composed here because booking spans features.
+ */
 export function EventRoute() {
   const { id } = useParams();
   // `key` resets per-event state when navigating from one event to another.
-  return <EventDetail key={id} eventId={id} />;
+  return <EventDetail key={id} eventId={id} booking={(event) => <EventBooking event={event} />} />;
+}
+
+function EventBooking({ event }: { event: EventDetailData }) {
+  const { t } = useI18n();
+  const { signedIn, user } = useSession();
+  const location = useLocation();
+  const signInHref = loginPathFor(`${location.pathname}${location.search}`);
+
+  if (!event.hasSeatMap) {
+    return <GaTicketSelection event={event} signedIn={signedIn} signInHref={signInHref} />;
+  }
+  return (
+    <SeatBooking
+      eventId={event.id}
+      maxSeatsPerUser={event.maxSeatsPerUser}
+      signedIn={signedIn}
+      userId={user?.id ?? null}
+      signInHref={signInHref}
+      renderReserve={(hold, { refreshHold, busy }) => (
+        <ReserveButton
+          body={{ eventId: event.id, seatIds: hold.seats.map((seat) => seat.id) }}
+          label={t('hold.reserve', { count: hold.seats.length })}
+          disabled={busy}
+          maxSeats={hold.maxSeats}
+          onRefused={refreshHold}
+        />
+      )}
+    />
+  );
 }

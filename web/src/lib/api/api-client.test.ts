@@ -371,3 +371,19 @@ describe('createApiClient', () => {
     });
   });
 });
+
+describe('request headers', () => {
+  it('sends extra headers (Idempotency-Key) but never lets them replace the client’s own', async () => {
+    const { session } = signedInSession();
+    const { fetch, calls } = fakeFetch(() => json(200, { user }));
+    const client = createApiClient({ baseUrl: '', session, fetch });
+    await client.call('auth.me', {
+      headers: { 'Idempotency-Key': 'attempt-1234', authorization: 'Bearer forged', Accept: 'text/html' },
+    });
+    expect(calls[0]?.headers).toEqual({
+      'Idempotency-Key': 'attempt-1234',
+      Accept: 'application/json',
+      Authorization: 'Bearer access-1',
+    });
+  });
+});

@@ -33,6 +33,11 @@ export type ApiCallOptions<I extends RouteId> = Slot<'params', RouteParams<I>> &
      */
     readonly token?: string | null;
     readonly signal?: AbortSignal;
+    /**
+     * Extra request headers (`Idempotency-Key`…). They cannot replace the ones the client owns
+     * (Authorization, Accept, Content-Type).
+     */
+    readonly headers?: Readonly<Record<string, string>>;
   };
 
 type ApiCallArgs<I extends RouteId> =
@@ -73,6 +78,8 @@ export interface ApiClientOptions {
 }
 
 const REFRESH_LOCK = 'tiketi.auth.refresh';
+/** Headers the client sets itself; `options.headers` cannot override them. */
+const OWN_HEADERS = new Set(['authorization', 'accept', 'content-type']);
 
 function defaultLock(): Lock | undefined {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
@@ -120,11 +127,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     query?: Record<string, unknown>;
     body?: unknown;
     signal?: AbortSignal;
+    headers?: Readonly<Record<string, string>>;
   }
 
   async function send(route: RouteDef, request: Request, token: string | null): Promise<Response> {
     const url = `${baseUrl}${buildPath(route.path, request.params)}${toQueryString(request.query)}`;
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      if (!OWN_HEADERS.has(name.toLowerCase())) headers[name] = value;
+    }
+    headers.Accept = 'application/json';
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     try {

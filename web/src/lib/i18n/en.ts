@@ -1,3 +1,4 @@
+import { enBooking } from './en-booking';
 import type { MessageKey } from './ko';
 
 /**
@@ -103,7 +104,6 @@ export const en: { readonly [K in MessageKey]: string } = {
   'event.ticketAvailable': 'Left',
   'event.noTickets': 'No ticket information yet.',
   'event.book': 'Book tickets',
-  'event.bookComingSoon': 'Booking is coming soon.',
   'event.salesClosedNote': 'Sales for this event have closed.',
   'event.cancelledNote': 'This event has been cancelled.',
   'event.notOnSaleNote': 'Sales have not started yet.',
@@ -137,4 +137,6 @@ export const en: { readonly [K in MessageKey]: string } = {
   'auth.error.invalidCredentials': 'Incorrect email or password.',
   'auth.error.accountLocked': 'Too many failed attempts; the account is locked. Try again in {minutes} min.',
   'auth.error.accountLockedNoTime': 'Too many failed attempts; the account is locked. Try again later.',
+
+  ...enBooking,
 };

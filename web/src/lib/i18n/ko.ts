@@ -1,3 +1,5 @@
+import { koBooking } from './ko-booking';
+
 /**
  * Korean (default) dictionary: the source of truth for message keys. `{name}` placeholders are typed: `t()`
  * requires exactly the parameters a message names (see ./i18n.tsx). `en.ts` must have the same keys.
@@ -102,7 +104,6 @@ export const ko = {
   'event.ticketAvailable': '잔여',
   'event.noTickets': '등록된 티켓 정보가 없습니다.',
   'event.book': '예매하기',
-  'event.bookComingSoon': '예매 기능은 곧 제공될 예정입니다.',
   'event.salesClosedNote': '판매가 종료된 공연입니다.',
   'event.cancelledNote': '취소된 공연입니다.',
   'event.notOnSaleNote': '아직 판매가 시작되지 않았습니다.',
@@ -137,6 +138,8 @@ export const ko = {
   'auth.error.accountLocked':
     '로그인 시도가 너무 많아 계정이 잠겼습니다. {minutes}분 후에 다시 시도해 주세요.',
   'auth.error.accountLockedNoTime': '로그인 시도가 너무 많아 계정이 잠겼습니다. 잠시 후 다시 시도해 주세요.',
+
+  ...koBooking,
 } as const satisfies Record<string, string>;
 
 export type Ko = typeof ko;

@@ -13,8 +13,17 @@ import { isEventId, useEvent } from '../api/get-event';
 import { useLiveAvailability } from '../hooks/use-live-availability';
 import { StatusBadge } from './status-badge';
 
+interface EventDetailProps {
+  eventId: string | undefined;
+  /**
+   * The booking UI for an event on sale (seat map or ticket types), composed in by the page: booking lives in
+   * other features. Receives the live event detail.
+   */
+  booking?: (event: EventDetailData) => ReactNode;
+}
+
 /** Event detail page content: loading, not-found and error states, then the event. */
-export function EventDetail({ eventId }: { eventId: string | undefined }) {
+export function EventDetail({ eventId, booking }: EventDetailProps) {
   const { t } = useI18n();
   const event = useEvent(eventId);
   const liveUpdatedAt = useLiveAvailability(eventId, event.data?.hasSeatMap ?? false);
@@ -44,15 +53,26 @@ export function EventDetail({ eventId }: { eventId: string | undefined }) {
       />
     );
   }
-  return <EventDetailView event={event.data} liveUpdatedAt={liveUpdatedAt} />;
+  return <EventDetailView event={event.data} liveUpdatedAt={liveUpdatedAt} booking={booking} />;
 }
 
-function EventDetailView({ event, liveUpdatedAt }: { event: EventDetailData; liveUpdatedAt: number | null }) {
+function EventDetailView({
+  event,
+  liveUpdatedAt,
+  booking,
+}: {
+  event: EventDetailData;
+  liveUpdatedAt: number | null;
+  booking: EventDetailProps['booking'];
+}) {
   const { t, intlLocale } = useI18n();
   const bookNoteId = useId();
   const price = (amount: number) => formatPrice(amount, intlLocale, event.currency);
   const number = (value: number) => formatNumber(value, intlLocale);
   const { availability } = event;
+  const bookable =
+    booking !== undefined && event.status === 'on_sale' && (event.hasSeatMap || event.ticketTypes.length > 0);
+  const bookingContent = bookable ? booking(event) : null;
 
   return (
     <article className="event-detail">
@@ -186,21 +206,45 @@ function EventDetailView({ event, liveUpdatedAt }: { event: EventDetailData; liv
             ) : null}
             <p className="muted small">{t('event.maxPerUser', { count: event.maxSeatsPerUser })}</p>
             {event.waitingRoom ? <p className="notice small">{t('event.waitingRoom')}</p> : null}
-            {/* Booking ships in a later issue: the button is visible but disabled, with the reason. */}
-            <button
-              type="button"
-              className="button button--primary button--block"
-              disabled
-              aria-describedby={bookNoteId}
-            >
-              {t('event.book')}
-            </button>
-            <p id={bookNoteId} className="muted small">
-              {t(bookingNoteKey(event.status))}
-            </p>
+            {bookable ? (
+              <>
+                {/* Jumps to (and focuses) the seat map or ticket selection below. */}
+                <a
+                  className="button button--primary button--block"
+                  href="#booking"
+                  aria-describedby={bookNoteId}
+                >
+                  {t('event.book')}
+                </a>
+                <p id={bookNoteId} className="muted small">
+                  {t(event.hasSeatMap ? 'event.bookSeats' : 'event.bookTickets')}
+                </p>
+              </>
+            ) : (
+              <>
+                {/* Not bookable now: the button is visible but disabled, with the reason. */}
+                <button
+                  type="button"
+                  className="button button--primary button--block"
+                  disabled
+                  aria-describedby={bookNoteId}
+                >
+                  {t('event.book')}
+                </button>
+                <p id={bookNoteId} className="muted small">
+                  {t(bookingNoteKey(event.status))}
+                </p>
+              </>
+            )}
           </div>
         </aside>
       </div>
+
+      {bookingContent ? (
+        <div id="booking" className="event-detail__booking" tabIndex={-1}>
+          {bookingContent}
+        </div>
+      ) : null}
     </article>
   );
 }
@@ -247,11 +291,11 @@ function PriceTable({ id, title, columns: [nameLabel, priceLabel, amountLabel], 
   );
 }
 
-/** Why the booking button is disabled. Booking itself ships in a later issue. */
+/** Why the booking button is disabled. */
 function bookingNoteKey(status: EventStatus) {
   switch (status) {
     case 'on_sale':
-      return 'event.bookComingSoon';
+      return 'event.noTicketsToBook';
     case 'closed':
       return 'event.salesClosedNote';
     case 'cancelled':
