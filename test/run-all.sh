@@ -15,6 +15,8 @@ step "synth (offline, bundles every function, cdk-nag as a validation plugin)"; 
 step "integration (local stack: PostgreSQL, Redis, dynalite, API Gateway and Step Functions emulators)"; suite integration
 step "bench:fanout, small (fails on any lost or duplicated delivery)"
 npm run --silent bench:fanout -- --clients 200 --messages 5 --interval 100 --out .local/bench-fanout-ci.json
+step "bench:onsale, small (fails on any broken invariant)"
+npm run --silent bench:onsale -- --buyers 600 --seats 300 --hold-seconds 5 --payment-seconds 8 --out .local/bench-onsale-ci.json
 step "web build"; npm run --silent build:web
 step "e2e (headless Chromium)"; suite e2e
 

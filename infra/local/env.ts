@@ -36,6 +36,9 @@ export function handlerEnv(input: HandlerEnvInput): Record<string, string> {
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
     DATABASE_URL: input.databaseUrl,
+    // Every local "Lambda" shares this process and so one pool, which stands for the pools of many instances
+    // on AWS (5 each); 5 here would queue a crowd behind five connections no deployment has.
+    DB_POOL_MAX: '24',
     REDIS_URL: input.redisUrl,
     CONNECTIONS_TABLE,
     AWS_ENDPOINT_URL_DYNAMODB: input.dynamoEndpoint,

@@ -41,6 +41,17 @@ export function createSeatMapReader(deps: {
     return layout;
   };
 
+  // Requests sharing one read share its reordering and digest too (20,000 characters each).
+  let last: { stored: string; layout: SeatMapLayout; status: string; digest: string } | undefined;
+  const ordered = (stored: string, layout: SeatMapLayout) => {
+    if (last?.stored !== stored || last.layout !== layout) {
+      const status = toMapOrder(stored, layout.storageIndex);
+      const digest = createHash('sha1').update(status).digest('base64url').slice(0, 16);
+      last = { stored, layout, status, digest };
+    }
+    return last;
+  };
+
   return {
     /** Cached layouts (tests and metrics). */
     get cachedEvents() {
@@ -62,9 +73,8 @@ export function createSeatMapReader(deps: {
         if (!layout) throw new NotFoundError('EVENT_NOT_FOUND', 'Event not found');
         if (layout.map.seats.count !== stored.length) stored = (await statuses(eventId)) ?? '';
       }
-      const status = toMapOrder(stored, layout.storageIndex);
+      const { status, digest } = ordered(stored, layout);
       const view = options.view ?? 'full';
-      const digest = createHash('sha1').update(status).digest('base64url').slice(0, 16);
       const etag = `"${view === 'status' ? 's' : 'f'}.${layout.version}.${digest}"`;
       if (options.ifNoneMatch && matches(options.ifNoneMatch, etag)) return { notModified: true, etag };
       if (view === 'status') {

@@ -1,0 +1,230 @@
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { signJwt } from '../../functions/shared/jwt';
+import { type SeatMap, type SeatStatusView, seatIdAt } from '../../shared/booking';
+import {
+  type BuyerConfig,
+  type ChildMessage,
+  type Outcomes,
+  type ParentMessage,
+  STEPS,
+  type Step,
+} from './onsale-protocol';
+import { pool } from './stats';
+
+/**
+ * A child process of bench:onsale playing virtual buyers through the local stack's REST API, so the process under
+ * test does only its own work. Each buyer: views the seat statuses, locks 1–4 available seats (retrying elsewhere
+ * on 409), then either abandons the hold, or reserves and either abandons the reservation or pays with the
+ * sandbox's approving test card and waits for the saga's verdict.
+ */
+
+const send = (m: ChildMessage) => process.send?.(m);
+const APPROVE_CARD = '4242424242424242';
+const LOCK_ATTEMPTS = 8;
+const PATIENCE_MS = 120_000;
+
+interface Answer<T> {
+  status: number;
+  body: T & { error?: { code: string; details?: { seatIds?: string[] } } };
+}
+
+async function run(config: BuyerConfig) {
+  const key = { kid: config.jwt.kid, privateKey: createPrivateKey(config.jwt.privateKeyPem) };
+  const latencies = Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>;
+  const errors: Record<string, number> = {};
+  const outcomes: Outcomes = {
+    bought: 0,
+    seatsBought: 0,
+    abandonedHold: 0,
+    abandonedReservation: 0,
+    soldOut: 0,
+    failed: 0,
+  };
+
+  async function call<T>(
+    step: Step,
+    token: string,
+    path: string,
+    init: RequestInit = {},
+  ): Promise<Answer<T>> {
+    const started = performance.now();
+    const res = await fetch(`${config.url}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers as Record<string, string>),
+      },
+    });
+    const text = await res.text();
+    latencies[step].push(performance.now() - started);
+    const body = (text ? JSON.parse(text) : {}) as Answer<T>['body'];
+    if (res.status >= 400) {
+      const k = `${step}:${res.status}:${body.error?.code ?? 'none'}`;
+      errors[k] = (errors[k] ?? 0) + 1;
+    }
+    return { status: res.status, body };
+  }
+
+  // The layout once per process (a browser keeps it; statuses are what changes).
+  const layout = (await (
+    await fetch(`${config.url}/api/v1/seats/events/${config.eventId}`)
+  ).json()) as SeatMap;
+  const seatIds = Array.from({ length: layout.seats.count }, (_, i) => seatIdAt(layout, i));
+  const indexOf = new Map(seatIds.map((id, i) => [id, i]));
+
+  /**
+   * Up to `want` neighbouring free seats from a random start (people pick seats together), skipping seats this
+   * buyer was just refused. Scans the status string itself: 20,000 seats per look, many looks per buyer.
+   */
+  const pick = (status: string, refused: Set<number>, want: number): string[] => {
+    const n = status.length;
+    const out: string[] = [];
+    const from = Math.floor(Math.random() * n);
+    for (let step = 0, i = from; step < n && out.length < want; step++, i = (i + 1) % n) {
+      const free = status.charCodeAt(i) === 97 /* 'a' */ && !refused.has(i);
+      if (free) out.push(seatIds[i]!);
+      else if (out.length) break; // keep the group contiguous
+    }
+    return out;
+  };
+
+  let done = 0;
+  const ticker = setInterval(() => send({ type: 'progress', done }), 1_000);
+
+  await pool(config.userIds, config.concurrency, async (userId) => {
+    try {
+      const token = signJwt({ sub: userId, role: 'user', email: `${userId}@bench.test` }, key, {
+        issuer: config.jwt.issuer,
+        audience: config.jwt.audience,
+      });
+      const want = 1 + Math.floor(Math.random() * 4);
+      let status = '';
+      const refused = new Set<number>();
+      let locked: string[] = [];
+      let lockAttempts = 0;
+      let fresh = false;
+      // Patient like a real fan: while seats are held by others they may come back (holds expire), so keep
+      // looking; give up only when every seat is sold, after LOCK_ATTEMPTS refusals, or after PATIENCE_MS.
+      const patience = Date.now() + PATIENCE_MS;
+      while (!locked.length && lockAttempts < LOCK_ATTEMPTS && Date.now() < patience) {
+        if (!fresh) {
+          const view = await call<SeatStatusView>(
+            'map',
+            token,
+            `/api/v1/seats/events/${config.eventId}?view=status`,
+          );
+          if (view.status !== 200) continue;
+          status = view.body.status;
+          refused.clear();
+          fresh = true;
+        }
+        const seats = pick(status, refused, want);
+        if (!seats.length) {
+          if (!/[hr]/.test(status)) break; // sold out for good
+          await new Promise((r) => setTimeout(r, 2_000 + Math.random() * 2_000));
+          fresh = false;
+          continue;
+        }
+        lockAttempts++;
+        const lock = await call<{ hold: { seats: { id: string }[] } | null }>(
+          'lock',
+          token,
+          '/api/v1/seats/lock',
+          {
+            method: 'POST',
+            body: JSON.stringify({ eventId: config.eventId, seatIds: seats }),
+          },
+        );
+        if (lock.status === 200) locked = seats;
+        else if (lock.status === 409) {
+          for (const id of lock.body.error?.details?.seatIds ?? seats) {
+            const i = indexOf.get(id);
+            if (i !== undefined) refused.add(i);
+          }
+          // Every other refusal, look at the map again rather than at what this buyer remembers.
+          if (lockAttempts % 2 === 0) fresh = false;
+        } else fresh = false;
+      }
+      if (!locked.length) {
+        if (/[ahr]/.test(status)) outcomes.failed++;
+        else outcomes.soldOut++;
+        return;
+      }
+      if (Math.random() < config.abandonHold) {
+        outcomes.abandonedHold++;
+        return;
+      }
+      const reservation = await call<{ id: string }>('reserve', token, '/api/v1/reservations', {
+        method: 'POST',
+        headers: { 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ eventId: config.eventId, seatIds: locked }),
+      });
+      if (reservation.status !== 201) {
+        outcomes.failed++;
+        return;
+      }
+      if (Math.random() < config.abandonReservation) {
+        outcomes.abandonedReservation++;
+        return;
+      }
+      const prepared = await call<{ paymentId: string }>('prepare', token, '/api/v1/payments/prepare', {
+        method: 'POST',
+        body: JSON.stringify({ reservationId: reservation.body.id }),
+      });
+      if (prepared.status !== 201) {
+        outcomes.failed++;
+        return;
+      }
+      const paymentId = prepared.body.paymentId;
+      const paidFrom = performance.now();
+      const confirmed = await call<{ status: string }>('confirm', token, '/api/v1/payments/confirm', {
+        method: 'POST',
+        body: JSON.stringify({ paymentId, paymentKey: `sandbox_${APPROVE_CARD}_${randomUUID()}` }),
+      });
+      if (confirmed.status !== 202) {
+        outcomes.failed++;
+        return;
+      }
+      let final = confirmed.body.status;
+      const deadline = Date.now() + 60_000;
+      while (!['approved', 'failed', 'refunded', 'cancelled'].includes(final) && Date.now() < deadline) {
+        // Once a second, like the checkout page.
+        await new Promise((r) => setTimeout(r, 1_000));
+        const polled = await fetch(`${config.url}/api/v1/payments/${paymentId}/status`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        final = ((await polled.json()) as { status: string }).status;
+      }
+      latencies.paid.push(performance.now() - paidFrom);
+      if (final === 'approved') {
+        outcomes.bought++;
+        outcomes.seatsBought += locked.length;
+      } else {
+        const k = `paid:${final}`;
+        errors[k] = (errors[k] ?? 0) + 1;
+        outcomes.failed++;
+      }
+    } catch (error) {
+      const k = `exception:${(error as Error).name}`;
+      errors[k] = (errors[k] ?? 0) + 1;
+      outcomes.failed++;
+    } finally {
+      done++;
+    }
+  });
+  clearInterval(ticker);
+  send({ type: 'progress', done });
+  send({ type: 'report', latencies, errors, outcomes });
+}
+
+process.once('message', (m: ParentMessage) => {
+  if (m.type !== 'start') return;
+  run(m.config).then(
+    () => setTimeout(() => process.exit(0), 100),
+    (error: unknown) => {
+      send({ type: 'failed', error: String((error as Error)?.stack ?? error) });
+      process.exit(1);
+    },
+  );
+});

@@ -1,0 +1,410 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { startLocalStack } from '../../infra/local/stack';
+import { createSeatedEvent } from '../support/fixtures';
+import { type ChildMessage, type Outcomes, STEPS, type Step } from './onsale-protocol';
+import { printTable, summarize } from './stats';
+
+/**
+ * `npm run bench:onsale [-- --buyers N --seats S --concurrency C]`
+ *
+ * A flash on-sale through the local stack's REST API (API Gateway emulator → seats/reservations/payments
+ * handlers → PostgreSQL, Redis, the Step Functions executor running the hold-expiry and payment-saga ASL):
+ * one event of S seats, N virtual buyers (child processes; tokens minted with the local signing key) who view the
+ * statuses, lock 1–4 seats (elsewhere on 409), reserve and pay with the sandbox, while some abandon their hold or
+ * their reservation, whose seats must expire and be sold again. Reported: seats sold per second, time to sell
+ * out, p50/p99 per step, errors by code, and the invariants read from PostgreSQL afterwards. In the same run the
+ * raw PostgreSQL ceiling for the same seat-claim statement, and our throughput as a fraction of it. Loopback
+ * only, bounded by --max-seconds.
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    buyers: { type: 'string', default: '50000' },
+    seats: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '256' },
+    processes: { type: 'string', default: '1' },
+    'hold-seconds': { type: 'string', default: '20' },
+    'payment-seconds': { type: 'string', default: '30' },
+    'abandon-hold': { type: 'string', default: '0.05' },
+    'abandon-reservation': { type: 'string', default: '0.03' },
+    'max-seconds': { type: 'string', default: '900' },
+    out: { type: 'string' },
+  },
+});
+const BUYERS = Number(args.buyers);
+const SEATS = Number(args.seats);
+const CONCURRENCY = Number(args.concurrency);
+const PROCESSES = Math.max(1, Number(args.processes));
+const HOLD_SECONDS = Number(args['hold-seconds']);
+const MAX_MS = Number(args['max-seconds']) * 1000;
+
+interface Invariants {
+  oversoldSeats: number;
+  seatsSoldToTwoReservations: number;
+  confirmedWithoutPayment: number;
+  capturedWithoutConfirmedOrRefund: number;
+}
+
+async function invariants(db: pg.Pool, eventId: string): Promise<Invariants> {
+  const one = async (sql: string) => Number((await db.query<{ n: string }>(sql, [eventId])).rows[0]!.n);
+  return {
+    // A sold seat whose reservation is not confirmed, or a confirmed seat item whose seat is not sold to it.
+    oversoldSeats:
+      (await one(`SELECT count(*) AS n FROM seats s WHERE s.event_id = $1 AND s.status = 'sold'
+                  AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.id = s.reservation_id AND r.status = 'confirmed')`)) +
+      (await one(`SELECT count(*) AS n FROM reservation_items ri JOIN reservations r ON r.id = ri.reservation_id
+                  WHERE r.event_id = $1 AND r.status = 'confirmed' AND ri.seat_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM seats s WHERE s.id = ri.seat_id AND s.status = 'sold'
+                                    AND s.reservation_id = r.id)`)),
+    seatsSoldToTwoReservations: await one(
+      `SELECT count(*) AS n FROM (SELECT ri.seat_id FROM reservation_items ri JOIN reservations r ON r.id = ri.reservation_id
+        WHERE r.event_id = $1 AND r.status = 'confirmed' AND ri.seat_id IS NOT NULL
+        GROUP BY ri.seat_id HAVING count(*) > 1) x`,
+    ),
+    confirmedWithoutPayment: await one(
+      `SELECT count(*) AS n FROM reservations r WHERE r.event_id = $1 AND r.status = 'confirmed'
+        AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.reservation_id = r.id AND p.status = 'approved')`,
+    ),
+    capturedWithoutConfirmedOrRefund: await one(
+      `SELECT count(*) AS n FROM payments p JOIN reservations r ON r.id = p.reservation_id
+        WHERE r.event_id = $1 AND p.status = 'approved' AND r.status <> 'confirmed'`,
+    ),
+  };
+}
+
+/**
+ * The physical reference: the same conditional seat claim (a hold row plus `UPDATE seats … WHERE status =
+ * 'available'` with its row count) straight on PostgreSQL from one pool, on a fresh event of the same size.
+ */
+async function rawClaimCeiling(db: pg.Pool, databaseUrl: string, userIds: string[]) {
+  const { eventId, seatIds } = await createSeatedEvent(db, {
+    seats: SEATS,
+    perRow: 100,
+    title: 'raw ceiling',
+  });
+  const claimPool = new pg.Pool({ connectionString: databaseUrl, max: 16 });
+  const free = [...seatIds];
+  let claimed = 0;
+  let user = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (free.length) {
+        const want = 1 + Math.floor(Math.random() * 4);
+        const start = Math.floor(Math.random() * free.length);
+        const ids = free.splice(start, want);
+        const client = await claimPool.connect();
+        try {
+          await client.query('BEGIN');
+          const hold = await client.query<{ id: string }>(
+            `INSERT INTO holds (event_id, user_id, expires_at) VALUES ($1, $2, now() + interval '5 minutes') RETURNING id`,
+            [eventId, userIds[user++ % userIds.length]],
+          );
+          const res = await client.query(
+            `UPDATE seats SET status = 'held', hold_id = $1, version = version + 1, updated_at = now()
+              WHERE event_id = $2 AND id = ANY($3::uuid[]) AND status = 'available'`,
+            [hold.rows[0]!.id, eventId, ids],
+          );
+          if (res.rowCount !== ids.length) throw new Error('claim lost a race it cannot lose here');
+          await client.query('COMMIT');
+          claimed += ids.length;
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        } finally {
+          client.release();
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await claimPool.end();
+  return {
+    seats: claimed,
+    seconds: Math.round(seconds * 100) / 100,
+    seatsPerSecond: Math.round(claimed / seconds),
+  };
+}
+
+/**
+ * The full seat map before the sale: its gzipped size, and its latency warm (layout cached) over 200 requests
+ * one at a time with `Accept-Encoding: gzip`, as a browser asks for it.
+ */
+async function measureSeatMap(url: string, eventId: string) {
+  const path = `${url}/api/v1/seats/events/${eventId}`;
+  const first = await fetch(path);
+  const gzipBytes = gzipSync(Buffer.from(await first.arrayBuffer())).length;
+  const samples: number[] = [];
+  for (let i = 0; i < 220; i++) {
+    const started = performance.now();
+    const res = await fetch(path, { headers: { 'accept-encoding': 'gzip' } });
+    await res.arrayBuffer();
+    if (i >= 20) samples.push(performance.now() - started); // the first 20 warm the layout cache and JIT
+  }
+  return { gzipBytes, latencyMs: summarize(samples) };
+}
+
+const secs = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+/** The best rate over any `windowMs` of the sold curve (samples every second). */
+function peakRate(curve: readonly [number, number][], windowMs: number): number {
+  let best = 0;
+  for (let i = 0; i < curve.length; i++) {
+    const j = curve.findIndex(([t]) => t >= curve[i]![0] + windowMs);
+    if (j < 0) break;
+    best = Math.max(best, ((curve[j]![1] - curve[i]![1]) / (curve[j]![0] - curve[i]![0])) * 1000);
+  }
+  return Math.round(best);
+}
+
+async function main() {
+  const dataDir = resolve('.local', `bench-onsale-${process.pid}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  console.log(
+    `On-sale benchmark: ${SEATS} seats, ${BUYERS} buyers (${CONCURRENCY} at a time), holds ${HOLD_SECONDS} s, ` +
+      `payment window ${args['payment-seconds']} s`,
+  );
+  // Short deadlines so abandoned seats come back within the run (handlers read this at their first call).
+  process.env.RESERVATION_PAYMENT_SECONDS = args['payment-seconds'];
+  const stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    ephemeralPorts: true,
+    webMode: 'none',
+    quiet: true,
+    migrateAndSeed: true,
+    // Expiry comes from the hold-expiry executions; the backstop sweep is not what is measured.
+    sweepIntervalMs: 0,
+  });
+  const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 4 });
+  db.on('error', () => {});
+  const children: ChildProcess[] = [];
+  try {
+    const { eventId } = await createSeatedEvent(db, {
+      seats: SEATS,
+      perRow: 100,
+      holdSeconds: HOLD_SECONDS,
+      maxSeatsPerUser: 4,
+      title: 'On-sale benchmark',
+    });
+    const users = await db.query<{ id: string }>(
+      `INSERT INTO users (email, password_hash, name)
+       SELECT 'buyer-' || n || '-' || $2 || '@bench.test', '!', 'Buyer ' || n FROM generate_series(1, $1) AS n
+       RETURNING id`,
+      [BUYERS, process.pid],
+    );
+    const userIds = users.rows.map((r) => r.id);
+    const seatMap = await measureSeatMap(stack.url, eventId);
+    console.log(
+      `  event and ${userIds.length} buyers created; seat map ${seatMap.gzipBytes} bytes gzipped, ` +
+        `warm p50 ${seatMap.latencyMs.p50} ms p99 ${seatMap.latencyMs.p99} ms; selling…`,
+    );
+
+    const latencies = Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>;
+    const errors: Record<string, number> = {};
+    const outcomes: Outcomes = {
+      bought: 0,
+      seatsBought: 0,
+      abandonedHold: 0,
+      abandonedReservation: 0,
+      soldOut: 0,
+      failed: 0,
+    };
+    const doneBy = new Map<ChildProcess, number>();
+    const started = performance.now();
+    let soldOutMs: number | undefined;
+    const sold = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            "SELECT count(*) AS n FROM seats WHERE event_id = $1 AND status = 'sold'",
+            [eventId],
+          )
+        ).rows[0]!.n,
+      );
+    const soldCurve: [number, number][] = [];
+    const monitor = setInterval(async () => {
+      const n = await sold().catch(() => -1);
+      const at = Math.round(performance.now() - started);
+      soldCurve.push([at, n]);
+      if (n === SEATS && soldOutMs === undefined) soldOutMs = at;
+      const buyersDone = [...doneBy.values()].reduce((a, b) => a + b, 0);
+      if (soldCurve.length % 5 === 0) {
+        process.stdout.write(
+          `  ${(at / 1000).toFixed(0)} s: ${n} sold, ${buyersDone}/${BUYERS} buyers done\n`,
+        );
+      }
+    }, 1_000);
+
+    const per = Math.ceil(BUYERS / PROCESSES);
+    const finished: Promise<void>[] = [];
+    for (let p = 0; p < PROCESSES; p++) {
+      const share = userIds.slice(p * per, (p + 1) * per);
+      const child = fork(join('test', 'bench', 'onsale-buyers.ts'), [], { execArgv: ['--import', 'tsx'] });
+      children.push(child);
+      doneBy.set(child, 0);
+      finished.push(
+        new Promise<void>((resolveDone, reject) => {
+          child.on('message', (m: ChildMessage) => {
+            if (m.type === 'progress') doneBy.set(child, m.done);
+            else if (m.type === 'failed') reject(new Error(`buyer process failed: ${m.error}`));
+            else if (m.type === 'report') {
+              for (const s of STEPS) latencies[s].push(...m.latencies[s]);
+              for (const [k, v] of Object.entries(m.errors)) errors[k] = (errors[k] ?? 0) + v;
+              for (const k of Object.keys(outcomes) as (keyof Outcomes)[]) outcomes[k] += m.outcomes[k];
+              resolveDone();
+            }
+          });
+          child.once('exit', (code) => code && reject(new Error(`buyer process exited with ${code}`)));
+        }),
+      );
+      child.send({
+        type: 'start',
+        config: {
+          url: stack.url,
+          eventId,
+          userIds: share,
+          concurrency: Math.max(1, Math.round(CONCURRENCY / PROCESSES)),
+          abandonHold: Number(args['abandon-hold']),
+          abandonReservation: Number(args['abandon-reservation']),
+          jwt: {
+            privateKeyPem: stack.env.JWT_PRIVATE_KEY!,
+            kid: stack.env.JWT_KEY_ID!,
+            issuer: stack.env.JWT_ISSUER!,
+            audience: stack.env.JWT_AUDIENCE ?? 'tiketi-api',
+          },
+        },
+      });
+    }
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`not finished within --max-seconds ${MAX_MS / 1000}`)),
+        MAX_MS,
+      ).unref(),
+    );
+    await Promise.race([Promise.all(finished), timeout]);
+    const buyersMs = Math.round(performance.now() - started);
+    // Sagas still running finish; then the books are read.
+    const settleUntil = Date.now() + 60_000;
+    while (Date.now() < settleUntil) {
+      const running = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM payments p JOIN reservations r ON r.id = p.reservation_id
+          WHERE r.event_id = $1 AND p.status = 'in_progress'`,
+        [eventId],
+      );
+      if (Number(running.rows[0]!.n) === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    clearInterval(monitor);
+    const soldSeats = await sold();
+    if (soldSeats === SEATS && soldOutMs === undefined) soldOutMs = Math.round(performance.now() - started);
+    const checks = await invariants(db, eventId);
+    console.log('  measuring the raw PostgreSQL claim ceiling…');
+    const raw = await rawClaimCeiling(db, stack.databaseUrl, userIds);
+
+    const reached = (fraction: number) => soldCurve.find(([, n]) => n >= SEATS * fraction)?.[0] ?? null;
+    const sellingMs = soldOutMs ?? buyersMs;
+    const seatsPerSecond = Math.round((soldSeats / sellingMs) * 1000);
+    const report = {
+      benchmark: 'onsale',
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      params: {
+        seats: SEATS,
+        buyers: BUYERS,
+        concurrency: CONCURRENCY,
+        holdSeconds: HOLD_SECONDS,
+        paymentSeconds: Number(args['payment-seconds']),
+        abandonHold: Number(args['abandon-hold']),
+        abandonReservation: Number(args['abandon-reservation']),
+      },
+      seatMap,
+      soldSeats,
+      soldOut: soldSeats === SEATS,
+      timeToSellOutMs: soldOutMs ?? null,
+      /** The tail after these is abandoned holds and reservations reaching their deadlines and selling again. */
+      timeTo95PercentMs: reached(0.95),
+      timeTo99PercentMs: reached(0.99),
+      /** Best 5-second window of the sold curve. */
+      peakSeatsPerSecond: peakRate(soldCurve, 5_000),
+      buyersFinishedMs: buyersMs,
+      seatsSoldPerSecond: seatsPerSecond,
+      outcomes,
+      latencyMs: Object.fromEntries(STEPS.map((s) => [s, summarize(latencies[s])])),
+      errors,
+      invariants: checks,
+      rawPostgresCeiling: raw,
+      fractionOfRawCeiling: Math.round((seatsPerSecond / raw.seatsPerSecond) * 1000) / 1000,
+      soldCurve,
+    };
+    const out = args.out ?? join('test', 'bench', 'results', `onsale-${SEATS}x${BUYERS}.json`);
+    mkdirSync(resolve(out, '..'), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+
+    console.log('');
+    printTable(
+      ['step', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+      STEPS.map((s) => {
+        const l = report.latencyMs[s]!;
+        return [s, l.count, l.p50, l.p95, l.p99, l.max];
+      }),
+    );
+    console.log('');
+    printTable(
+      ['measure', 'value'],
+      [
+        [
+          'seat map: gzipped bytes / warm p50 / p99 (full map, one client)',
+          `${seatMap.gzipBytes} / ${seatMap.latencyMs.p50} ms / ${seatMap.latencyMs.p99} ms`,
+        ],
+        ['seats sold', `${soldSeats} / ${SEATS}`],
+        ['time to sell out', soldOutMs === undefined ? 'not sold out' : `${(soldOutMs / 1000).toFixed(1)} s`],
+        ['time to 95% / 99% sold', `${secs(report.timeTo95PercentMs)} / ${secs(report.timeTo99PercentMs)}`],
+        ['peak seats sold per second (5 s window)', report.peakSeatsPerSecond],
+        ['seats sold per second', seatsPerSecond],
+        ['raw PostgreSQL claim ceiling', `${raw.seatsPerSecond} seats/s`],
+        ['fraction of the raw ceiling', report.fractionOfRawCeiling],
+        [
+          'buyers: bought / abandoned hold / abandoned reservation / sold out / failed',
+          `${outcomes.bought} / ${outcomes.abandonedHold} / ${outcomes.abandonedReservation} / ${outcomes.soldOut} / ${outcomes.failed}`,
+        ],
+        ...Object.entries(checks).map(([k, v]) => [`invariant ${k}`, v] as [string, number]),
+      ],
+    );
+    const errorRows = Object.entries(errors).sort((a, b) => b[1] - a[1]);
+    if (errorRows.length) {
+      console.log('');
+      printTable(['error (step:status:code)', 'count'], errorRows);
+    }
+    console.log(`\nResults written to ${out}`);
+    if (Object.values(checks).some((v) => v !== 0)) {
+      console.error('FAIL: an invariant does not hold');
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill();
+    await db.end();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
