@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getPool, getSfn } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
+import { once } from '../shared/once';
 import { broadcastPaymentEvents } from './adapters/broadcast-payment-events';
 import { pgPaymentRepository } from './adapters/pg-payment-repository';
 import { sfnSagaStarter } from './adapters/sfn-saga-starter';
@@ -12,17 +13,6 @@ import type { SagaDeps } from './use-cases/saga-steps';
 /** Wires the payment use cases to real adapters, once per cold start (config is parsed and checked first). */
 
 export const logger = createLogger('payments');
-
-const once = <T>(make: () => Promise<T>) => {
-  let cached: Promise<T> | undefined;
-  return () => {
-    cached ??= make().catch((err) => {
-      cached = undefined;
-      throw err;
-    });
-    return cached;
-  };
-};
 
 /** Test switches are honoured only on the local stack (the base config part already refuses them elsewhere). */
 const testSwitchesOn = (c: { STAGE: string; TIKETI_TEST_SWITCHES?: string }) =>

@@ -1,6 +1,7 @@
 import { getPool, getRedis, getSfn } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
+import { once } from '../shared/once';
 import { broadcastInventoryEvents } from './adapters/broadcast-inventory-events';
 import { pgHoldRepository } from './adapters/pg-hold-repository';
 import { pgReleaseRepository } from './adapters/pg-release-repository';
@@ -17,17 +18,6 @@ import type { ReleaseDeps } from './use-cases/release-hold';
  * and the publisher parts.
  */
 export const logger = createLogger('seats');
-
-const once = <T>(make: () => Promise<T>) => {
-  let cached: Promise<T> | undefined;
-  return () => {
-    cached ??= make().catch((err) => {
-      cached = undefined;
-      throw err;
-    });
-    return cached;
-  };
-};
 
 const events = (): InventoryEvents => broadcastInventoryEvents(getPool, logger);
 

@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type configParts, loadConfig } from './config';
+import { once } from './once';
 
 /**
  * Every client is created once per cold start, here and nowhere else. Async because on AWS the credentials
@@ -14,17 +15,6 @@ import { type configParts, loadConfig } from './config';
  */
 
 type Z<T extends keyof typeof configParts> = import('zod').infer<(typeof configParts)[T]>;
-
-const once = <T>(make: () => Promise<T>) => {
-  let cached: Promise<T> | undefined;
-  return () => {
-    cached ??= make().catch((err) => {
-      cached = undefined; // a failed cold-start dependency may recover on the next invocation
-      throw err;
-    });
-    return cached;
-  };
-};
 
 let secrets: SecretsManagerClient | undefined;
 export async function readSecretJson<T>(arn: string): Promise<T> {

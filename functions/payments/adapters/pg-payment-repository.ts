@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { PaymentStatus, PaymentStatusResult } from '../../../shared/booking';
+import { inTransaction } from '../../shared/db';
 import { ReservationNotPayableError } from '../errors';
 import type {
   ChargeResult,
@@ -54,21 +55,6 @@ const toPayment = (r: PaymentRow): PaymentRecord => ({
 });
 
 type Db = Pick<PoolClient, 'query'>;
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /**
  * A reservation that left `pending_payment` without being confirmed: move it (if still pending) to cancelled,

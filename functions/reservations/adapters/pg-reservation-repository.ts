@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { CURRENCY, type Reservation } from '../../../shared/booking';
 import { releaseReservationInventory } from '../../seats/adapters/pg-inventory';
+import { inTransaction } from '../../shared/db';
 import type { CancelOutcome, CreateOutcome, ReservationRepository, ReservationStatus } from '../ports';
 
 /**
@@ -13,21 +14,6 @@ type Queryable = Pick<PoolClient, 'query'>;
 /** Thrown inside a transaction to roll it back with a business outcome. */
 class Refusal {
   constructor(readonly outcome: CreateOutcome | CancelOutcome) {}
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 interface ReservationRow {

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Hold } from '../../../shared/booking';
+import { inTransaction } from '../../shared/db';
 import type { HoldRepository, LockOutcome, SaleInfo, UnlockOutcome } from '../ports';
 
 /**
@@ -44,21 +45,6 @@ export async function holdView(db: Queryable, holdId: string): Promise<Hold | nu
       .filter((r) => r.id !== null)
       .map((r) => ({ id: r.id!, label: r.label!, tierName: r.tier!, price: r.price ?? 0 })),
   };
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 /** Thrown inside a transaction to roll it back with a business outcome. */

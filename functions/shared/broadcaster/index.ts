@@ -4,6 +4,7 @@ import type { SeatChange, ServerMessage } from '../../../shared/ws';
 import { getDynamo, getRedis } from '../clients';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
+import { once } from '../once';
 import { type Broadcaster, createBroadcaster, type PublishResult } from './broadcaster';
 import { type ConnectionPoster, signedConnectionPoster } from './connection-poster';
 import { type ConnectionRepository, dynamoConnectionRepository } from './connection-repository';
@@ -32,17 +33,6 @@ export * from './fanout-invoker';
 export * from './seat-changes';
 
 const logger = createLogger('broadcast');
-
-const once = <T>(make: () => Promise<T>) => {
-  let cached: Promise<T> | undefined;
-  return () => {
-    cached ??= make().catch((err) => {
-      cached = undefined;
-      throw err;
-    });
-    return cached;
-  };
-};
 
 /**
  * The poster the broadcaster uses: SigV4-signed posts straight onto a keep-alive socket pool sized to the
