@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { ErrorState } from '../../../components/ui/error-state';
 import { Pagination } from '../../../components/ui/pagination';
+import { SkeletonList } from '../../../components/ui/skeleton';
 import { genericErrorKey } from '../../../lib/describe-error';
 import { formatNumber } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
@@ -34,17 +35,7 @@ export function EventList() {
   let content: ReactNode;
   if (events.isPending) {
     content = (
-      <>
-        <p className="visually-hidden" role="status">
-          {t('common.loading')}
-        </p>
-        <div className="event-grid">
-          {Array.from({ length: 6 }, (_, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: static placeholders, never reordered
-            <EventCardSkeleton key={i} />
-          ))}
-        </div>
-      </>
+      <SkeletonList label={t('common.loading')} count={6} className="event-grid" item={EventCardSkeleton} />
     );
   } else if (events.isError) {
     content = (

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { EmptyState } from '../../../components/ui/empty-state';
 import { ErrorState } from '../../../components/ui/error-state';
 import { Pagination } from '../../../components/ui/pagination';
+import { SkeletonList } from '../../../components/ui/skeleton';
 import { LIMITS, type Reservation } from '../../../lib/contract';
 import { errorMessage, type Message } from '../../../lib/error-message';
 import { type Translate, useI18n } from '../../../lib/i18n';
@@ -50,17 +51,12 @@ export function MyReservations() {
   let content: ReactNode;
   if (reservations.isPending) {
     content = (
-      <>
-        <p className="visually-hidden" role="status">
-          {t('common.loading')}
-        </p>
-        <div className="reservation-list">
-          {Array.from({ length: 3 }, (_, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: static placeholders, never reordered
-            <ReservationCardSkeleton key={i} />
-          ))}
-        </div>
-      </>
+      <SkeletonList
+        label={t('common.loading')}
+        count={3}
+        className="reservation-list"
+        item={ReservationCardSkeleton}
+      />
     );
   } else if (reservations.isError) {
     content = (
