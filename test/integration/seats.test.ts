@@ -308,4 +308,27 @@ describe('holds', () => {
     );
     expect(released.data).toEqual({ eventId: event.eventId, seats: [{ id: seat, status: 'available' }] });
   });
+
+  it('follows seat changes with the event availability (ticket-updated)', async () => {
+    const event = await seatedEvent({ seats: 10 });
+    const [a, watcher] = await createUsers(db, stack.env, 2);
+    const ws = await openWs({ token: watcher!.token });
+    sockets.push(ws);
+    ws.send({ action: 'join-event', eventId: event.eventId });
+    await settle(ws);
+
+    type Updated = { type: string; data: { eventId: string; availability: Record<string, number> } };
+    expect((await lock(a!, event.eventId, event.seatIds.slice(0, 3))).status).toBe(200);
+    const afterLock = await ws.next<Updated>((m) => m.type === 'ticket-updated');
+    expect(afterLock.data).toMatchObject({
+      eventId: event.eventId,
+      availability: { total: 10, available: 7, held: 3, sold: 0 },
+    });
+
+    expect((await unlock(a!, event.eventId, event.seatIds.slice(0, 1))).status).toBe(200);
+    const afterUnlock = await ws.next<Updated>(
+      (m) => m.type === 'ticket-updated' && m.data.availability.available !== 7,
+    );
+    expect(afterUnlock.data.availability).toMatchObject({ available: 8, held: 2 });
+  });
 });
