@@ -52,7 +52,10 @@ export const SERVER_MESSAGE_TYPES = [
 ] as const;
 export type ServerMessageType = (typeof SERVER_MESSAGE_TYPES)[number];
 
-/** One seat's new state. `userId` is set on locks so the holder's own screen can tell "mine" from "taken". */
+/**
+ * One seat's new state. `userId` is optional and the booking contexts leave it out: a broadcast must not tell
+ * everyone who holds which seat (the holder's own screen knows from its hold).
+ */
 export const seatChangeSchema = z.object({
   id: z.uuid(),
   status: z.enum(SEAT_STATUSES),

@@ -23,7 +23,7 @@ import {
  * `connections`, `websocketManagement` and `broadcast` (plus `redis` for seat changes).
  *
  *   await publish(topics.event(id), { type: 'ticket-updated', data })
- *   await publishSeatChanges(eventId, [{ id, status: 'held', userId }])
+ *   await publishSeatChanges(eventId, [{ id, status: 'held' }])
  */
 
 export * from './broadcaster';
