@@ -1,6 +1,5 @@
 import { type ChildProcess, execSync, fork } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SEED_EVENT_IDS } from '../../functions/db/seed';
@@ -8,7 +7,7 @@ import { startLocalStack } from '../../infra/local/stack';
 import { topics } from '../../shared/ws';
 import { type ChildMessage, type ClientKind, now, seatIdForSeq } from './fanout-protocol';
 import { startSocketIoServer } from './socketio-baseline';
-import { printTable, summarize } from './stats';
+import { machineInfo, printTable, summarize } from './stats';
 
 /**
  * `npm run bench:fanout [-- --clients N --messages M --interval MS --paced]`
@@ -278,12 +277,7 @@ async function main() {
   const report = {
     benchmark: 'fanout',
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
+    machine: machineInfo(),
     params: { clients: CLIENTS, messages: MESSAGES, intervalMs: INTERVAL_MS, paced: PACED },
     results: [tiketi, socketio],
     ratioTiketiToSocketIo: {

@@ -4,9 +4,8 @@ import { type SeatMap, type SeatStatusView, seatIdAt } from '../../shared/bookin
 import {
   type BuyerConfig,
   type ChildMessage,
-  type Outcomes,
+  emptyTally,
   type ParentMessage,
-  STEPS,
   type Step,
 } from './onsale-protocol';
 import { pool } from './stats';
@@ -30,16 +29,7 @@ interface Answer<T> {
 
 async function run(config: BuyerConfig) {
   const key = { kid: config.jwt.kid, privateKey: createPrivateKey(config.jwt.privateKeyPem) };
-  const latencies = Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>;
-  const errors: Record<string, number> = {};
-  const outcomes: Outcomes = {
-    bought: 0,
-    seatsBought: 0,
-    abandonedHold: 0,
-    abandonedReservation: 0,
-    soldOut: 0,
-    failed: 0,
-  };
+  const { latencies, errors, outcomes } = emptyTally();
 
   async function call<T>(
     step: Step,

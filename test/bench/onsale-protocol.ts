@@ -26,6 +26,23 @@ export interface Outcomes {
   failed: number;
 }
 
+/** Zeroed latencies, error counts and outcomes, filled by a buyer process and summed by the parent. */
+export function emptyTally() {
+  const outcomes: Outcomes = {
+    bought: 0,
+    seatsBought: 0,
+    abandonedHold: 0,
+    abandonedReservation: 0,
+    soldOut: 0,
+    failed: 0,
+  };
+  return {
+    latencies: Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>,
+    errors: {} as Record<string, number>,
+    outcomes,
+  };
+}
+
 export type ParentMessage = { type: 'start'; config: BuyerConfig };
 export type ChildMessage =
   | { type: 'progress'; done: number }

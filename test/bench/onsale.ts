@@ -1,14 +1,13 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { startLocalStack } from '../../infra/local/stack';
 import { createSeatedEvent } from '../support/fixtures';
-import { type ChildMessage, type Outcomes, STEPS, type Step } from './onsale-protocol';
-import { printTable, summarize } from './stats';
+import { type ChildMessage, emptyTally, type Outcomes, STEPS } from './onsale-protocol';
+import { machineInfo, printTable, summarize } from './stats';
 
 /**
  * `npm run bench:onsale [-- --buyers N --seats S --concurrency C]`
@@ -207,16 +206,7 @@ async function main() {
         `warm p50 ${seatMap.latencyMs.p50} ms p99 ${seatMap.latencyMs.p99} ms; selling…`,
     );
 
-    const latencies = Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>;
-    const errors: Record<string, number> = {};
-    const outcomes: Outcomes = {
-      bought: 0,
-      seatsBought: 0,
-      abandonedHold: 0,
-      abandonedReservation: 0,
-      soldOut: 0,
-      failed: 0,
-    };
+    const { latencies, errors, outcomes } = emptyTally();
     const doneBy = new Map<ChildProcess, number>();
     const started = performance.now();
     let soldOutMs: number | undefined;
@@ -315,12 +305,7 @@ async function main() {
     const report = {
       benchmark: 'onsale',
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machineInfo(),
       params: {
         seats: SEATS,
         buyers: BUYERS,

@@ -1,3 +1,5 @@
+import { cpus, totalmem } from 'node:os';
+
 /** Small statistics helpers for benchmark reports. */
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -53,4 +55,14 @@ export async function pool<T>(
     }
   });
   await Promise.all(workers);
+}
+
+/** The machine a benchmark ran on, for its JSON report. */
+export function machineInfo() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }
