@@ -26,6 +26,8 @@ export interface PostgresOptions {
   port: number;
   /** Tests: skip fsync and friends; the cluster is thrown away anyway. */
   ephemeral?: boolean;
+  /** Extra server settings (`-c name=value`). */
+  settings?: Record<string, string>;
   logFile?: string;
   /** Notes for the person at the terminal (e.g. permissions that were changed). */
   note?: (message: string) => void;
@@ -161,7 +163,12 @@ async function initdb(bins: Binaries, dir: string, ids: RunAs, ephemeral: boolea
   }
 }
 
-function serverArgs(dir: string, port: number, ephemeral: boolean): string[] {
+function serverArgs(
+  dir: string,
+  port: number,
+  ephemeral: boolean,
+  extra: Record<string, string> = {},
+): string[] {
   const settings: Record<string, string> = {
     listen_addresses: LOOPBACK,
     // No unix socket: nothing to clash with a system PostgreSQL, and no /var/run permissions to need.
@@ -170,6 +177,7 @@ function serverArgs(dir: string, port: number, ephemeral: boolean): string[] {
     // Every Lambda context keeps its own small pool, plus tests and benches: more than the default 100.
     max_connections: '300',
     ...(ephemeral ? { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } : {}),
+    ...extra,
   };
   const flags = Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
   return ['-D', dir, '-p', String(port), ...flags];
@@ -195,7 +203,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   if (!initialized) await initdb(bins, dir, ids, ephemeral);
 
   const tail = new OutputTail(60, options.logFile);
-  const child = spawn(bins.postgres, serverArgs(dir, port, ephemeral), {
+  const child = spawn(bins.postgres, serverArgs(dir, port, ephemeral, options.settings), {
     ...ids,
     cwd: dir,
     // Own process group: a Ctrl-C in the terminal must not shut the database down under running requests.

@@ -47,6 +47,8 @@ export interface StackOptions {
   sweepIntervalMs?: number;
   /** How often the overdue-hold sweep runs (default 60 s, as scheduled on AWS; 0 = never). */
   holdSweepIntervalMs?: number;
+  /** Extra PostgreSQL server settings (e.g. benchmarks loading pg_stat_statements). */
+  postgresSettings?: Record<string, string>;
   /** Aborting stops the startup between steps (what already runs is stopped, then it rejects). */
   signal?: AbortSignal;
   /** Progress: called after each step with its duration. */
@@ -180,6 +182,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           dir: join(dataDir, 'pg'),
           port: pgPort,
           ephemeral: !persistent,
+          settings: options.postgresSettings,
           logFile: join(logs, 'postgres.log'),
           note,
         }),

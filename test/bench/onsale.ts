@@ -7,7 +7,7 @@ import pg from 'pg';
 import { startLocalStack } from '../../infra/local/stack';
 import { createSeatedEvent } from '../support/fixtures';
 import { type ChildMessage, emptyTally, type Outcomes, STEPS } from './onsale-protocol';
-import { machineInfo, printTable, summarize } from './stats';
+import { cpuSnapshot, cpuSpent, machineInfo, printTable, summarize } from './stats';
 
 /**
  * `npm run bench:onsale [-- --buyers N --seats S --concurrency C]`
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     'abandon-hold': { type: 'string', default: '0.05' },
     'abandon-reservation': { type: 'string', default: '0.03' },
     'max-seconds': { type: 'string', default: '900' },
+    /** Load pg_stat_statements and report where PostgreSQL's time went. */
+    'pg-stats': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -162,6 +164,17 @@ function peakRate(curve: readonly [number, number][], windowMs: number): number 
   return Math.round(best);
 }
 
+/** The statements PostgreSQL spent most time on (pg_stat_statements), including their round-trip counts. */
+async function statementStats(db: pg.Pool) {
+  const { rows } = await db.query<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
+    `SELECT calls, round(total_exec_time::numeric, 1)::float8 AS total_ms,
+            round((total_exec_time / calls)::numeric, 3)::float8 AS mean_ms,
+            regexp_replace(query, '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 60`,
+  );
+  return rows.map((r) => ({ calls: r.calls, totalMs: r.total_ms, meanMs: r.mean_ms, query: r.query }));
+}
+
 async function main() {
   const dataDir = resolve('.local', `bench-onsale-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -181,9 +194,11 @@ async function main() {
     migrateAndSeed: true,
     // Expiry comes from the hold-expiry executions; the backstop sweep is not what is measured.
     sweepIntervalMs: 0,
+    ...(args['pg-stats'] ? { postgresSettings: { shared_preload_libraries: 'pg_stat_statements' } } : {}),
   });
   const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 4 });
   db.on('error', () => {});
+  if (args['pg-stats']) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const children: ChildProcess[] = [];
   try {
     const { eventId } = await createSeatedEvent(db, {
@@ -210,6 +225,10 @@ async function main() {
     const doneBy = new Map<ChildProcess, number>();
     const started = performance.now();
     let soldOutMs: number | undefined;
+    // CPU by part over the sale (the buyer processes are added once forked).
+    const cpuPids = () => ({ stack: [process.pid], buyers: children.map((c) => c.pid ?? 0) });
+    let cpuAtStart: ReturnType<typeof cpuSnapshot> = null;
+    let cpuAtSoldOut: ReturnType<typeof cpuSnapshot> = null;
     const sold = async () =>
       Number(
         (
@@ -224,7 +243,10 @@ async function main() {
       const n = await sold().catch(() => -1);
       const at = Math.round(performance.now() - started);
       soldCurve.push([at, n]);
-      if (n === SEATS && soldOutMs === undefined) soldOutMs = at;
+      if (n === SEATS && soldOutMs === undefined) {
+        soldOutMs = at;
+        cpuAtSoldOut = cpuSnapshot(cpuPids());
+      }
       const buyersDone = [...doneBy.values()].reduce((a, b) => a + b, 0);
       if (soldCurve.length % 5 === 0) {
         process.stdout.write(
@@ -273,6 +295,7 @@ async function main() {
         },
       });
     }
+    cpuAtStart = cpuSnapshot(cpuPids());
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(
         () => reject(new Error(`not finished within --max-seconds ${MAX_MS / 1000}`)),
@@ -281,6 +304,9 @@ async function main() {
     );
     await Promise.race([Promise.all(finished), timeout]);
     const buyersMs = Math.round(performance.now() - started);
+    const cpuAtBuyersEnd = cpuSnapshot(cpuPids());
+    // Where PostgreSQL's time went during the sale, statement by statement (--pg-stats).
+    const pgStats = args['pg-stats'] ? await statementStats(db) : null;
     // Sagas still running finish; then the books are read.
     const settleUntil = Date.now() + 60_000;
     while (Date.now() < settleUntil) {
@@ -301,6 +327,7 @@ async function main() {
 
     const reached = (fraction: number) => soldCurve.find(([, n]) => n >= SEATS * fraction)?.[0] ?? null;
     const sellingMs = soldOutMs ?? buyersMs;
+    const cpu = cpuSpent(cpuAtStart, cpuAtSoldOut ?? cpuAtBuyersEnd);
     const seatsPerSecond = Math.round((soldSeats / sellingMs) * 1000);
     const report = {
       benchmark: 'onsale',
@@ -332,7 +359,15 @@ async function main() {
       invariants: checks,
       rawPostgresCeiling: raw,
       fractionOfRawCeiling: Math.round((seatsPerSecond / raw.seatsPerSecond) * 1000) / 1000,
+      /**
+       * CPU seconds from the start of the sale to sell-out (or to the last buyer), by part, and the machine's
+       * busy CPU per seat sold: the figure that says how far the machine is from the target whatever the
+       * noise of a shared VM.
+       */
+      cpuSeconds: cpu,
+      cpuMsPerSeatSold: cpu ? Math.round((cpu.machine * 1000 * 10) / Math.max(1, soldSeats)) / 10 : null,
       soldCurve,
+      ...(pgStats ? { statements: pgStats } : {}),
     };
     const out = args.out ?? join('test', 'bench', 'results', `onsale-${SEATS}x${BUYERS}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
@@ -362,12 +397,24 @@ async function main() {
         ['raw PostgreSQL claim ceiling', `${raw.seatsPerSecond} seats/s`],
         ['fraction of the raw ceiling', report.fractionOfRawCeiling],
         [
+          'CPU s to sell-out: machine / stack / buyers / postgres / other',
+          cpu ? `${cpu.machine} / ${cpu.stack} / ${cpu.buyers} / ${cpu.postgres} / ${cpu.other}` : '—',
+        ],
+        ['machine CPU ms per seat sold', report.cpuMsPerSeatSold ?? '—'],
+        [
           'buyers: bought / abandoned hold / abandoned reservation / sold out / failed',
           `${outcomes.bought} / ${outcomes.abandonedHold} / ${outcomes.abandonedReservation} / ${outcomes.soldOut} / ${outcomes.failed}`,
         ],
         ...Object.entries(checks).map(([k, v]) => [`invariant ${k}`, v] as [string, number]),
       ],
     );
+    if (pgStats) {
+      console.log('');
+      printTable(
+        ['calls', 'total ms', 'mean ms', 'statement'],
+        pgStats.slice(0, 25).map((r) => [r.calls, r.totalMs, r.meanMs, r.query.slice(0, 100)]),
+      );
+    }
     const errorRows = Object.entries(errors).sort((a, b) => b[1] - a[1]);
     if (errorRows.length) {
       console.log('');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, pool, summarize } from './stats';
+import { cpuSnapshot, cpuSpent, percentile, pool, summarize } from './stats';
 
 describe('bench stats', () => {
   it('computes nearest-rank percentiles', () => {
@@ -19,5 +19,25 @@ describe('bench stats', () => {
       inFlight--;
     });
     expect(peak).toBe(3);
+  });
+
+  it('splits the CPU between two snapshots by part, the remainder as other', () => {
+    const from = { machineMs: 1_000, processesMs: { stack: 100, buyers: 50 }, postgresMs: 200 };
+    const to = { machineMs: 11_000, processesMs: { stack: 4_100, buyers: 2_050 }, postgresMs: 3_200 };
+    expect(cpuSpent(from, to)).toEqual({ machine: 10, stack: 4, buyers: 2, postgres: 3, other: 1 });
+    expect(cpuSpent(null, to)).toBeNull();
+  });
+
+  it('reads this process and the machine from /proc, and both only grow', () => {
+    const a = cpuSnapshot({ self: [process.pid] });
+    let x = 0;
+    for (let i = 0; i < 3e7; i++) x += i % 7;
+    const b = cpuSnapshot({ self: [process.pid] });
+    expect(x).toBeGreaterThan(0);
+    expect(b!.processesMs.self!).toBeGreaterThan(a!.processesMs.self!);
+    // One clock tick of slack: the two counters are sampled a moment apart.
+    expect(b!.machineMs - a!.machineMs).toBeGreaterThanOrEqual(
+      b!.processesMs.self! - a!.processesMs.self! - 10,
+    );
   });
 });

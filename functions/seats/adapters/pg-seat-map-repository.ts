@@ -6,8 +6,8 @@ import type { SeatMapLayout, SeatMapRepository } from '../ports';
 /**
  * The seat map from PostgreSQL. Seats are read in storage order — the order of the seats' unique key
  * (event_id, section_id, row_label, seat_number), which its index yields without a sort — and the layout keeps
- * the permutation to map order (section sort, row, number). The per-request status query then aggregates
- * 20,000 one-character codes straight off that index.
+ * the permutation to map order (section sort, row, number). Statuses are kept per event in-process and
+ * brought up to date by reading only the seats whose status changed since the last read (incrementalStatuses).
  */
 
 /** Legend colours by tier order (most expensive first): fixed, so a tier keeps its colour across requests. */
@@ -108,15 +108,110 @@ export function pgSeatMapRepository(pool: Pool): SeatMapRepository {
       return { eventId, version, map, storageIndex: identity ? null : Uint32Array.from(order) };
     },
 
-    async statuses(eventId) {
-      const { rows } = await pool.query<{ codes: string | null }>(
-        `SELECT (SELECT string_agg(${STATUS_CASE}, '' ORDER BY ${STORAGE_ORDER})
-                 FROM seats s WHERE s.event_id = e.id) AS codes
-         FROM events e WHERE e.id = $1 AND e.status <> 'draft'`,
-        [eventId],
-      );
-      const row = rows[0];
-      return row ? (row.codes ?? '') : null;
-    },
+    statuses: incrementalStatuses(pool),
+  };
+}
+
+/** Status reads per event kept in-process; a full re-read at least this often also catches removed seats. */
+const FULL_READ_EVERY_MS = 60_000;
+const MAX_EVENTS = 20;
+const UUID_LENGTH = 36;
+const ROW = UUID_LENGTH + 1;
+
+interface EventStatuses {
+  /** Storage position of each seat id. */
+  position: Map<string, number>;
+  codes: Buffer;
+  text: string;
+  /** xmin of the snapshot of the last read: every change it could not see was made by a transaction >= it. */
+  xmin: string;
+  fullAt: number;
+}
+
+/**
+ * The status codes of an event's seats in storage order, from one read that started after the call. The
+ * first read (and one a minute) takes every seat; the others take only the seats whose status a transaction
+ * with id >= the previous snapshot's xmin changed (`seats.status_xid`, stamped by a trigger). A transaction
+ * that was still running at the previous read has such an id, so a change that committed late is never missed
+ * — which a "highest id seen" watermark would miss. A read costs O(changes), not O(seats).
+ * Reads of one event are serialised, so states apply in order.
+ */
+export function incrementalStatuses(
+  pool: Pick<Pool, 'query'>,
+  now: () => number = Date.now,
+): (eventId: string) => Promise<string | null> {
+  const states = new Map<string, EventStatuses>();
+  const tails = new Map<string, Promise<unknown>>();
+
+  const full = async (eventId: string): Promise<EventStatuses | null> => {
+    const { rows } = await pool.query<{ xmin: string; seats: string | null }>(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+              (SELECT string_agg(s.id::text || ${STATUS_CASE}, '' ORDER BY ${STORAGE_ORDER})
+               FROM seats s WHERE s.event_id = e.id) AS seats
+       FROM events e WHERE e.id = $1 AND e.status <> 'draft'`,
+      [eventId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const seats = row.seats ?? '';
+    const n = seats.length / ROW;
+    const position = new Map<string, number>();
+    const codes = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) {
+      position.set(seats.slice(i * ROW, i * ROW + UUID_LENGTH), i);
+      codes[i] = seats.charCodeAt(i * ROW + UUID_LENGTH);
+    }
+    return { position, codes, text: codes.toString('latin1'), xmin: row.xmin, fullAt: now() };
+  };
+
+  const delta = async (eventId: string, state: EventStatuses): Promise<EventStatuses | null> => {
+    const { rows } = await pool.query<{ xmin: string; seats: string | null }>(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+              (SELECT string_agg(s.id::text || ${STATUS_CASE}, '')
+               FROM seats s WHERE s.event_id = e.id AND s.status_xid >= $2::xid8) AS seats
+       FROM events e WHERE e.id = $1 AND e.status <> 'draft'`,
+      [eventId, state.xmin],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const seats = row.seats ?? '';
+    let changed = false;
+    for (let at = 0; at < seats.length; at += ROW) {
+      const i = state.position.get(seats.slice(at, at + UUID_LENGTH));
+      if (i === undefined) return full(eventId); // a seat added since the last full read
+      const code = seats.charCodeAt(at + UUID_LENGTH);
+      if (state.codes[i] !== code) {
+        state.codes[i] = code;
+        changed = true;
+      }
+    }
+    if (changed) state.text = state.codes.toString('latin1');
+    state.xmin = row.xmin;
+    return state;
+  };
+
+  const read = async (eventId: string): Promise<string | null> => {
+    const known = states.get(eventId);
+    // A failed read may have applied part of a delta: forget the event, the next read is a full one.
+    states.delete(eventId);
+    const next =
+      known && now() - known.fullAt < FULL_READ_EVERY_MS ? await delta(eventId, known) : await full(eventId);
+    if (!next) return null;
+    while (states.size >= MAX_EVENTS) states.delete(states.keys().next().value as string);
+    states.set(eventId, next);
+    return next.text;
+  };
+
+  return (eventId) => {
+    const run = (tails.get(eventId) ?? Promise.resolve()).then(
+      () => read(eventId),
+      () => read(eventId),
+    );
+    tails.set(eventId, run);
+    const clear = () => {
+      if (tails.get(eventId) === run) tails.delete(eventId);
+    };
+    run.then(clear, clear);
+    return run;
   };
 }
