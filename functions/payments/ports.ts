@@ -118,7 +118,8 @@ export interface PaymentRepository {
   /**
    * One transaction: payment → approved, reservation pending_payment (not expired) → confirmed, its seats
    * reserved → sold (row counts checked). Throws ReservationNotPayableError when the reservation cannot be
-   * confirmed any more. `beforeConfirm` runs inside the transaction first (test-only fault injection).
+   * confirmed any more. `beforeConfirm` runs where the confirmation would start, once the payment is found in
+   * progress and before anything is written (test-only fault injection; its throw is what the caller sees).
    */
   confirmReservation(paymentId: string, beforeConfirm?: () => void): Promise<InventoryChange>;
   /** What a confirmed payment sold (for the broadcast); null if the payment is not approved. */

@@ -269,57 +269,24 @@ export function pgPaymentRepository(pool: Pool): PaymentRepository {
       );
     },
 
-    confirmReservation(paymentId, beforeConfirm) {
-      return inTransaction(pool, async (db) => {
-        const payment = await selectPayment(db, paymentId, true);
-        if (!payment) throw new ReservationNotPayableError(`payment ${paymentId} does not exist`);
-        if (payment.status === 'approved') {
-          // A re-run after the confirmation committed: report what it sold, change nothing.
-          return soldBy(db, payment.reservationId);
-        }
-        if (payment.status !== 'in_progress') {
-          throw new ReservationNotPayableError(`payment is ${payment.status}, not in progress`);
-        }
-        beforeConfirm?.();
-        const reservation = await db.query<{ event_id: string }>(
-          `UPDATE reservations SET status = 'confirmed', updated_at = now()
-            WHERE id = $1 AND status = 'pending_payment' AND expires_at > now()
-            RETURNING event_id`,
-          [payment.reservationId],
-        );
-        const eventId = reservation.rows[0]?.event_id;
-        if (!eventId) throw new ReservationNotPayableError('the reservation is no longer pending payment');
-        const sold = await db.query<{ id: string }>(
-          `UPDATE seats SET status = 'sold', version = version + 1, updated_at = now()
-            WHERE reservation_id = $1 AND status = 'reserved'
-            RETURNING id`,
-          [payment.reservationId],
-        );
-        const items = await db.query<{ seats: number; ga: number }>(
-          `SELECT count(*) FILTER (WHERE seat_id IS NOT NULL)::int AS seats,
-                  count(*) FILTER (WHERE ticket_type_id IS NOT NULL)::int AS ga
-             FROM reservation_items WHERE reservation_id = $1`,
-          [payment.reservationId],
-        );
-        const expected = items.rows[0] ?? { seats: 0, ga: 0 };
-        if (sold.rowCount !== expected.seats) {
-          // Some seat is no longer reserved for this reservation: never confirm a partial order.
-          throw new ReservationNotPayableError(
-            `expected ${expected.seats} reserved seats, found ${sold.rowCount ?? 0}`,
-          );
-        }
-        const approved = await db.query(
-          `UPDATE payments SET status = 'approved', approved_at = now(), updated_at = now()
-            WHERE id = $1 AND status = 'in_progress'`,
-          [paymentId],
-        );
-        if (approved.rowCount !== 1) throw new ReservationNotPayableError('the payment changed meanwhile');
+    async confirmReservation(paymentId, beforeConfirm) {
+      // One round trip for the whole transaction (migration 1732000000700).
+      try {
+        const { rows } = await pool.query<{
+          r: { eventId: string; seatIds: string[]; ticketTypes: boolean };
+        }>('SELECT tiketi_confirm_reservation($1, $2) AS r', [paymentId, beforeConfirm !== undefined]);
+        const r = rows[0]!.r;
         return {
-          eventId,
-          seats: sold.rows.map((s) => ({ id: s.id, status: 'sold' as const })),
-          ticketTypes: expected.ga > 0,
+          eventId: r.eventId,
+          seats: r.seatIds.map((id) => ({ id, status: 'sold' as const })),
+          ticketTypes: r.ticketTypes,
         };
-      });
+      } catch (error) {
+        const { code, detail } = error as { code?: string; detail?: string };
+        if (code === 'TKFLT') beforeConfirm?.();
+        if (code === 'TK402') throw new ReservationNotPayableError(detail ?? 'not payable', { cause: error });
+        throw error;
+      }
     },
 
     async soldInventory(paymentId) {

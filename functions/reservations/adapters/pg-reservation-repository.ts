@@ -125,78 +125,46 @@ export function pgReservationRepository(pool: Pool): ReservationRepository {
     },
 
     async createSeated(input) {
-      return (await refusals(() =>
-        inTransaction(pool, async (client): Promise<CreateOutcome> => {
-          await saleCheck(client, input.eventId);
-          // First, so a concurrent request with the same key waits here for this one and then sees its row.
-          const inserted = await client.query<{ id: string }>(
-            `INSERT INTO reservations (user_id, event_id, total, idempotency_key, request_hash, expires_at)
-             VALUES ($1, $2, 0, $3, $4, now() + make_interval(secs => $5))
-             ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id`,
-            [input.userId, input.eventId, input.idempotencyKey, input.requestHash, input.paymentSeconds],
-          );
-          const reservationId = inserted.rows[0]?.id;
-          if (!reservationId) throw new Refusal({ kind: 'duplicate' });
-
-          const hold = await client.query<{ id: string }>(
-            `SELECT id FROM holds
-             WHERE event_id = $1 AND user_id = $2 AND status = 'active' AND expires_at > now() FOR UPDATE`,
-            [input.eventId, input.userId],
-          );
-          const holdId = hold.rows[0]?.id;
-          if (!holdId) throw new Refusal({ kind: 'hold-expired', seatIds: input.seatIds });
-
-          const items = await client.query<{ seat_id: string }>(
-            `INSERT INTO reservation_items (reservation_id, seat_id, quantity, unit_price)
-             SELECT $1, s.id, 1, pt.price
-             FROM seats s JOIN price_tiers pt ON pt.event_id = s.event_id AND pt.tier = s.tier
-             WHERE s.hold_id = $2 AND s.id = ANY($3::uuid[]) AND s.status = 'held'
-             RETURNING seat_id`,
-            [reservationId, holdId, input.seatIds],
-          );
-          if (items.rows.length !== input.seatIds.length) {
-            const inHold = new Set(items.rows.map((r) => r.seat_id));
-            throw new Refusal({
-              kind: 'hold-expired',
-              seatIds: input.seatIds.filter((id) => !inHold.has(id)),
-            });
+      // One round trip for the transaction (migration 1732000000600), then the reservation as the API shows it.
+      let r:
+        | {
+            kind: 'created';
+            reservationId: string;
+            holdId: string;
+            reservedSeatIds: string[];
+            releasedSeatIds: string[];
           }
-          const reserved = await client.query<{ id: string }>(
-            `UPDATE seats SET status = 'reserved', reservation_id = $1, hold_id = NULL, version = version + 1,
-                              updated_at = now()
-             WHERE id = ANY($3::uuid[]) AND hold_id = $2 AND status = 'held' RETURNING id`,
-            [reservationId, holdId, input.seatIds],
-          );
-          // The hold row is locked, so this cannot differ from the items just read; checked all the same.
-          if (reserved.rows.length !== input.seatIds.length) throw new Error('seat count changed under lock');
-          const released = await client.query<{ id: string }>(
-            `UPDATE seats SET status = 'available', hold_id = NULL, version = version + 1, updated_at = now()
-             WHERE hold_id = $1 AND status = 'held' RETURNING id`,
-            [holdId],
-          );
-          // The hold's timer keeps running: once converted it watches the reservation's payment deadline.
-          await client.query(`UPDATE holds SET status = 'converted', closed_at = now() WHERE id = $1`, [
-            holdId,
-          ]);
-          await client.query(
-            `UPDATE reservations SET hold_id = $2,
-               total = (SELECT coalesce(sum(quantity * unit_price), 0) FROM reservation_items WHERE reservation_id = $1)
-             WHERE id = $1`,
-            [reservationId, holdId],
-          );
-          const reservation = await getReservation(client, reservationId, input.userId);
-          if (!reservation) throw new Error('reservation vanished');
-          return {
-            kind: 'created',
-            reservation,
-            holdId,
-            reservedSeatIds: reserved.rows.map((r) => r.id),
-            releasedSeatIds: released.rows.map((r) => r.id),
-            startTimer: false,
-            generalAdmission: false,
-          };
-        }),
-      )) as CreateOutcome;
+        | Extract<CreateOutcome, { kind: 'event-not-found' | 'not-on-sale' | 'duplicate' | 'hold-expired' }>;
+      try {
+        const { rows } = await pool.query<{ r: typeof r }>(
+          'SELECT tiketi_reserve_seats($1, $2, $3, $4, $5::uuid[], $6) AS r',
+          [
+            input.userId,
+            input.eventId,
+            input.idempotencyKey,
+            input.requestHash,
+            input.seatIds,
+            input.paymentSeconds,
+          ],
+        );
+        r = rows[0]!.r;
+      } catch (error) {
+        const { code, detail } = error as { code?: string; detail?: string };
+        if (code === 'TK410' && detail) return JSON.parse(detail) as CreateOutcome;
+        throw error;
+      }
+      if (r.kind !== 'created') return r;
+      const reservation = await getReservation(pool, r.reservationId, input.userId);
+      if (!reservation) throw new Error('reservation vanished');
+      return {
+        kind: 'created',
+        reservation,
+        holdId: r.holdId,
+        reservedSeatIds: r.reservedSeatIds,
+        releasedSeatIds: r.releasedSeatIds,
+        startTimer: false,
+        generalAdmission: false,
+      };
     },
 
     async createGeneralAdmission(input) {

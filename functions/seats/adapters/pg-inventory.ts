@@ -1,5 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
+import { SEAT_STATUS_CODES } from '../../../shared/booking';
 import type { TicketUpdatedData } from '../../../shared/ws';
+import { sharedStatuses } from './pg-seat-map-repository';
 
 /**
  * Inventory SQL shared by the seats and reservations contexts.
@@ -39,6 +41,27 @@ export async function releaseReservationInventory(
   return { seatIds: seats.rows.map((r) => r.id), ticketTypes: items.rows.length > 0 };
 }
 
+const CODE = SEAT_STATUS_CODES;
+
+/** Seat counts for the availability: every seat but blocked ones is part of the total. */
+export function countSeats(codes: string | null): {
+  total: number;
+  available: number;
+  held: number;
+  sold: number;
+} {
+  const c = { total: 0, available: 0, held: 0, sold: 0 };
+  for (let i = 0; i < (codes?.length ?? 0); i++) {
+    const code = codes![i];
+    if (code === CODE.blocked) continue;
+    c.total++;
+    if (code === CODE.available) c.available++;
+    else if (code === CODE.held) c.held++;
+    else if (code === CODE.reserved || code === CODE.sold) c.sold++;
+  }
+  return c;
+}
+
 /** The `ticket-updated` payload: per ticket type and for the whole event (seats + general admission). */
 export async function ticketAvailability(
   pool: Pick<Pool, 'query'>,
@@ -53,20 +76,14 @@ export async function ticketAvailability(
        FROM ticket_types t WHERE t.event_id = $1 ORDER BY t.sort, t.name`,
       [eventId],
     ),
-    pool.query<{ total: number; available: number; held: number; sold: number }>(
-      `SELECT count(*) FILTER (WHERE status <> 'blocked')::int AS total,
-              count(*) FILTER (WHERE status = 'available')::int AS available,
-              count(*) FILTER (WHERE status = 'held')::int AS held,
-              count(*) FILTER (WHERE status IN ('reserved', 'sold'))::int AS sold
-       FROM seats WHERE event_id = $1`,
-      [eventId],
-    ),
+    // From the incremental status reader (O(changes) per call) rather than counting the venue each window.
+    sharedStatuses(pool)(eventId).then(countSeats),
   ]);
   const ticketTypes = types.rows.map((t) => {
     const held = Math.min(t.pending, t.sold);
     return { id: t.id, available: Math.max(0, t.capacity - t.sold), held, sold: t.sold - held };
   });
-  const s = seats.rows[0] ?? { total: 0, available: 0, held: 0, sold: 0 };
+  const s = seats;
   const availability = {
     total: s.total + types.rows.reduce((n, t) => n + t.capacity, 0),
     available: s.available + ticketTypes.reduce((n, t) => n + t.available, 0),

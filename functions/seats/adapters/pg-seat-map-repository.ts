@@ -108,8 +108,20 @@ export function pgSeatMapRepository(pool: Pool): SeatMapRepository {
       return { eventId, version, map, storageIndex: identity ? null : Uint32Array.from(order) };
     },
 
-    statuses: incrementalStatuses(pool),
+    statuses: sharedStatuses(pool),
   };
+}
+
+const perPool = new WeakMap<object, (eventId: string) => Promise<string | null>>();
+
+/** One incremental status reader per pool, shared by the seat map and the availability counts. */
+export function sharedStatuses(pool: Pick<Pool, 'query'>): (eventId: string) => Promise<string | null> {
+  let reader = perPool.get(pool);
+  if (!reader) {
+    reader = incrementalStatuses(pool);
+    perPool.set(pool, reader);
+  }
+  return reader;
 }
 
 /** Status reads per event kept in-process; a full re-read at least this often also catches removed seats. */
