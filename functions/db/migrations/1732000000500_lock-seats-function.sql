@@ -24,10 +24,21 @@ CREATE FUNCTION tiketi_hold_view(p_hold uuid) RETURNS jsonb LANGUAGE sql STABLE 
   WHERE h.id = p_hold
 $$;
 
+-- Whether an event can be sold now: refusal 'event-not-found' (missing or draft) or 'not-on-sale' (status or
+-- sales window), else null; with the event's per-user seat limit.
+CREATE FUNCTION tiketi_sale_refusal(p_event uuid, OUT refusal text, OUT max_seats integer)
+LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN e.id IS NULL OR e.status = 'draft' THEN 'event-not-found'
+              WHEN e.status <> 'on_sale' OR NOT (e.sales_open_at <= now() AND now() < e.sales_close_at)
+                THEN 'not-on-sale' END,
+         e.max_seats_per_user
+  FROM (SELECT 1) AS one LEFT JOIN events e ON e.id = p_event
+$$;
+
 CREATE FUNCTION tiketi_lock_seats(p_event uuid, p_user uuid, p_seats uuid[], p_unguarded boolean)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_event record;
+  v_sale record;
   v_found record;
   v_has_hold boolean;
   v_hold uuid;
@@ -37,13 +48,9 @@ DECLARE
   v_wanted uuid[];
   v_claimed uuid[];
 BEGIN
-  SELECT status, sales_open_at <= now() AND now() < sales_close_at AS in_window, max_seats_per_user AS max
-    INTO v_event FROM events WHERE id = p_event;
-  IF NOT FOUND OR v_event.status = 'draft' THEN
-    RETURN jsonb_build_object('kind', 'event-not-found');
-  END IF;
-  IF v_event.status <> 'on_sale' OR NOT v_event.in_window THEN
-    RETURN jsonb_build_object('kind', 'not-on-sale');
+  SELECT * INTO v_sale FROM tiketi_sale_refusal(p_event);
+  IF v_sale.refusal IS NOT NULL THEN
+    RETURN jsonb_build_object('kind', v_sale.refusal);
   END IF;
 
   -- The caller's active hold, locked: one user's concurrent requests apply one after the other.
@@ -81,9 +88,9 @@ BEGIN
   SELECT coalesce(array_agg(id), '{}') INTO v_mine FROM seats WHERE hold_id = v_hold;
   SELECT coalesce(array_agg(x ORDER BY o), '{}') INTO v_wanted
     FROM unnest(p_seats) WITH ORDINALITY AS u (x, o) WHERE x <> ALL (v_mine);
-  IF cardinality(v_mine) + cardinality(v_wanted) > v_event.max THEN
+  IF cardinality(v_mine) + cardinality(v_wanted) > v_sale.max_seats THEN
     RAISE EXCEPTION 'seat limit' USING ERRCODE = 'TK422', DETAIL = jsonb_build_object(
-      'kind', 'limit-exceeded', 'limit', v_event.max, 'held', cardinality(v_mine))::text;
+      'kind', 'limit-exceeded', 'limit', v_sale.max_seats, 'held', cardinality(v_mine))::text;
   END IF;
 
   IF cardinality(v_wanted) > 0 THEN
@@ -114,3 +121,4 @@ $$;
 -- Down Migration
 DROP FUNCTION IF EXISTS tiketi_lock_seats(uuid, uuid, uuid[], boolean);
 DROP FUNCTION IF EXISTS tiketi_hold_view(uuid);
+DROP FUNCTION IF EXISTS tiketi_sale_refusal(uuid);

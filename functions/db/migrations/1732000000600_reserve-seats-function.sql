@@ -7,20 +7,16 @@ CREATE FUNCTION tiketi_reserve_seats(p_user uuid, p_event uuid, p_key text, p_ha
                                      p_payment_seconds integer)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_event record;
+  v_sale record;
   v_reservation uuid;
   v_hold uuid;
   v_items uuid[];
   v_reserved uuid[];
   v_released uuid[];
 BEGIN
-  SELECT status, sales_open_at <= now() AND now() < sales_close_at AS in_window
-    INTO v_event FROM events WHERE id = p_event;
-  IF NOT FOUND OR v_event.status = 'draft' THEN
-    RETURN jsonb_build_object('kind', 'event-not-found');
-  END IF;
-  IF v_event.status <> 'on_sale' OR NOT v_event.in_window THEN
-    RETURN jsonb_build_object('kind', 'not-on-sale');
+  SELECT * INTO v_sale FROM tiketi_sale_refusal(p_event);
+  IF v_sale.refusal IS NOT NULL THEN
+    RETURN jsonb_build_object('kind', v_sale.refusal);
   END IF;
 
   -- First, so a concurrent request with the same key waits here for this one and then sees its row.
