@@ -11,18 +11,51 @@ import { releaseReservationInventory } from './pg-inventory';
 export function pgReleaseRepository(pool: Pool): ReleaseRepository {
   return {
     async release({ holdId, eventId, skipLocked }) {
+      // Most timers find nothing to do (the hold became a reservation that was paid) or come early: one
+      // unlocked read answers those. Only a due hold or reservation takes the locked transaction below, which
+      // decides again from the rows themselves. A "nothing" read here cannot turn stale: a hold leaves
+      // `active` for good, and a reservation leaves `pending_payment` for good.
+      const peek = await pool.query<{
+        status: string;
+        due: boolean;
+        next_at: Date;
+        reservation_id: string | null;
+        reservation_due: boolean | null;
+        reservation_next_at: Date | null;
+      }>(
+        `SELECT h.status, h.expires_at <= now() AS due,
+                greatest(h.expires_at, now() + interval '1 second') AS next_at,
+                r.id AS reservation_id, r.expires_at <= now() AS reservation_due,
+                greatest(r.expires_at, now() + interval '1 second') AS reservation_next_at
+           FROM holds h
+           LEFT JOIN LATERAL (
+             SELECT id, expires_at FROM reservations
+              WHERE hold_id = h.id AND status = 'pending_payment' ORDER BY created_at DESC LIMIT 1
+           ) r ON h.status = 'converted'
+          WHERE h.id = $1 AND h.event_id = $2`,
+        [holdId, eventId],
+      );
+      const seen = peek.rows[0];
+      const nothing = {
+        done: true as const,
+        action: 'none' as const,
+        eventId,
+        userId: null,
+        seatIds: [],
+        ticketTypes: false,
+      };
+      if (!seen) return nothing;
+      if (seen.status === 'active' && !seen.due) return { done: false, nextAt: seen.next_at, eventId };
+      if (seen.status === 'converted' && !seen.reservation_id) return nothing;
+      if (seen.status === 'converted' && !seen.reservation_due) {
+        return { done: false, nextAt: seen.reservation_next_at!, eventId };
+      }
+      if (seen.status !== 'active' && seen.status !== 'converted') return nothing;
+
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         const result = await (async (): Promise<ReleaseResult> => {
-          const nothing = {
-            done: true as const,
-            action: 'none' as const,
-            eventId,
-            userId: null,
-            seatIds: [],
-            ticketTypes: false,
-          };
           const found = await client.query<{
             user_id: string;
             status: string;

@@ -22,10 +22,7 @@ export const TIER_PALETTE = [
   '#a4508b',
 ] as const;
 
-const STATUS_CASE = `CASE s.status ${Object.entries(SEAT_STATUS_CODES)
-  .map(([status, code]) => `WHEN '${status}' THEN '${code}'`)
-  .join(' ')} END`;
-
+// The same order as tiketi_seat_statuses' full read: the layout and the statuses line up by position.
 const STORAGE_ORDER = 's.section_id, s.row_label, s.seat_number';
 
 export function pgSeatMapRepository(pool: Pool): SeatMapRepository {
@@ -128,7 +125,23 @@ export function sharedStatuses(pool: Pick<Pool, 'query'>): (eventId: string) => 
 const FULL_READ_EVERY_MS = 60_000;
 const MAX_EVENTS = 20;
 const UUID_LENGTH = 36;
-const ROW = UUID_LENGTH + 1;
+const CODE_OF = new Map(
+  Object.entries(SEAT_STATUS_CODES).map(([status, code]) => [status, code.charCodeAt(0)]),
+);
+
+/** `<uuid><status>,` per seat → [id, status code]. An unknown status is a schema change this code predates. */
+function parseSeats(text: string): [string, number][] {
+  const out: [string, number][] = [];
+  for (let at = 0; at < text.length; ) {
+    const end = text.indexOf(',', at);
+    const status = text.slice(at + UUID_LENGTH, end);
+    const code = CODE_OF.get(status);
+    if (code === undefined) throw new Error(`unknown seat status "${status}"`);
+    out.push([text.slice(at, at + UUID_LENGTH), code]);
+    at = end + 1;
+  }
+  return out;
+}
 
 interface EventStatuses {
   /** Storage position of each seat id. */
@@ -155,50 +168,44 @@ export function incrementalStatuses(
   const states = new Map<string, EventStatuses>();
   const tails = new Map<string, Promise<unknown>>();
 
-  const full = async (eventId: string): Promise<EventStatuses | null> => {
-    const { rows } = await pool.query<{ xmin: string; seats: string | null }>(
-      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
-              (SELECT string_agg(s.id::text || ${STATUS_CASE}, '' ORDER BY ${STORAGE_ORDER})
-               FROM seats s WHERE s.event_id = e.id) AS seats
-       FROM events e WHERE e.id = $1 AND e.status <> 'draft'`,
-      [eventId],
+  /** One call of tiketi_seat_statuses (migration 1732000000900): all seats when `since` is null. */
+  const fetch = async (eventId: string, since: string | null) => {
+    const { rows } = await pool.query<{ xmin: string | null; seats: string | null }>(
+      'SELECT xmin, seats FROM tiketi_seat_statuses($1, $2::xid8)',
+      [eventId, since],
     );
     const row = rows[0];
-    if (!row) return null;
-    const seats = row.seats ?? '';
-    const n = seats.length / ROW;
+    return row?.xmin ? { xmin: row.xmin, seats: parseSeats(row.seats ?? '') } : null;
+  };
+
+  const full = async (eventId: string): Promise<EventStatuses | null> => {
+    const read = await fetch(eventId, null);
+    if (!read) return null;
+    const n = read.seats.length;
     const position = new Map<string, number>();
     const codes = Buffer.alloc(n);
     for (let i = 0; i < n; i++) {
-      position.set(seats.slice(i * ROW, i * ROW + UUID_LENGTH), i);
-      codes[i] = seats.charCodeAt(i * ROW + UUID_LENGTH);
+      const [id, code] = read.seats[i]!;
+      position.set(id, i);
+      codes[i] = code;
     }
-    return { position, codes, text: codes.toString('latin1'), xmin: row.xmin, fullAt: now() };
+    return { position, codes, text: codes.toString('latin1'), xmin: read.xmin, fullAt: now() };
   };
 
   const delta = async (eventId: string, state: EventStatuses): Promise<EventStatuses | null> => {
-    const { rows } = await pool.query<{ xmin: string; seats: string | null }>(
-      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
-              (SELECT string_agg(s.id::text || ${STATUS_CASE}, '')
-               FROM seats s WHERE s.event_id = e.id AND s.status_xid >= $2::xid8) AS seats
-       FROM events e WHERE e.id = $1 AND e.status <> 'draft'`,
-      [eventId, state.xmin],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    const seats = row.seats ?? '';
+    const read = await fetch(eventId, state.xmin);
+    if (!read) return null;
     let changed = false;
-    for (let at = 0; at < seats.length; at += ROW) {
-      const i = state.position.get(seats.slice(at, at + UUID_LENGTH));
+    for (const [id, code] of read.seats) {
+      const i = state.position.get(id);
       if (i === undefined) return full(eventId); // a seat added since the last full read
-      const code = seats.charCodeAt(at + UUID_LENGTH);
       if (state.codes[i] !== code) {
         state.codes[i] = code;
         changed = true;
       }
     }
     if (changed) state.text = state.codes.toString('latin1');
-    state.xmin = row.xmin;
+    state.xmin = read.xmin;
     return state;
   };
 
