@@ -54,7 +54,9 @@ function exchange(
 
 async function run(config: BuyerConfig) {
   const key = { kid: config.jwt.kid, privateKey: createPrivateKey(config.jwt.privateKeyPem) };
-  const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency });
+  // Idle sockets are dropped well before the server's 65 s keep-alive timeout, so a request never races the
+  // server closing the socket it was sent on.
+  const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency, timeout: 20_000 });
   const { latencies, errors, outcomes } = emptyTally();
 
   async function call<T>(
@@ -222,7 +224,8 @@ async function run(config: BuyerConfig) {
         outcomes.failed++;
       }
     } catch (error) {
-      const k = `exception:${(error as Error).name}`;
+      const e = error as Error & { code?: string };
+      const k = `exception:${e.code ?? e.name}`;
       errors[k] = (errors[k] ?? 0) + 1;
       outcomes.failed++;
     } finally {
