@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { memoryStorage } from '../../test-utils/memory-storage';
 import type { AuthResult, User } from '../contract';
+import { resetServerClock, serverClockOffset } from '../server-clock';
 import { createSessionStore, REFRESH_TOKEN_KEY } from '../session/session-store';
 import { apiBaseFrom, createApiClient } from './api-client';
 import { ApiError, fieldErrorsOf, parseErrorResponse, parseRetryAfter } from './api-error';
@@ -385,5 +386,27 @@ describe('request headers', () => {
       Accept: 'application/json',
       Authorization: 'Bearer access-1',
     });
+  });
+});
+
+describe('server clock', () => {
+  it("learns the server's clock from each response's Date header, for countdowns to server deadlines", async () => {
+    // Prepare: the server's clock is ten minutes ahead of this browser's.
+    const { fetch } = fakeFetch(() =>
+      json(200, { items: [], page: 1 }, { Date: new Date(Date.now() + 600_000).toUTCString() }),
+    );
+    const client = createApiClient({
+      baseUrl: '',
+      session: createSessionStore({ storage: memoryStorage() }),
+      fetch,
+    });
+    try {
+      // Act
+      await client.call('events.list');
+      // Assess
+      expect(Math.abs(serverClockOffset() - 600_000)).toBeLessThanOrEqual(1_500);
+    } finally {
+      resetServerClock();
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   type RouteResponse,
   routeById,
 } from '../contract';
+import { observeServerDate } from '../server-clock';
 import type { SessionStore } from '../session/session-store';
 import { ApiError, parseErrorResponse } from './api-error';
 
@@ -140,13 +141,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     try {
-      return await fetchImpl(url, {
+      const sentAt = Date.now();
+      const response = await fetchImpl(url, {
         method: route.method,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: withTimeout(request.signal, timeoutMs),
         credentials: 'omit',
       });
+      // Deadlines in responses are server times: keep the countdowns on the server's clock.
+      observeServerDate(response.headers.get('date'), sentAt, Date.now());
+      return response;
     } catch (error) {
       // A cancellation by the caller (React Query unmounting) is not an API error: let it through.
       if (request.signal?.aborted) throw error;
