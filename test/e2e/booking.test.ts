@@ -184,4 +184,35 @@ describe('web app: booking', () => {
     });
     expect(pageErrors).toEqual([]);
   });
+
+  it('zooms with a two-finger pinch about the fingers, without selecting a seat', async () => {
+    const { eventId } = await createSeatedEvent(db, { seats: 30, perRow: 10 });
+    const page = await buyer('e2e-book-pinch');
+    await openEvent(page, eventId);
+    await withFailureScreenshot(page, 'e2e-booking-pinch', async () => {
+      const surface = page.getByTestId('seat-map-canvas');
+      await surface.scrollIntoViewIfNeeded();
+      const box = await surface.boundingBox();
+      if (!box) throw new Error('no seat map');
+      const scale = () => surface.evaluate((el) => Number(el.dataset.scale));
+      const before = await scale();
+      // Real touch input through Chromium (pointer events with real pointer ids, as on a phone).
+      const cdp = await page.context().newCDPSession(page);
+      const cx = box.x + box.width / 2;
+      const cy = box.y + box.height / 2;
+      const fingers = (spread: number) => [
+        { x: cx - spread, y: cy, id: 1 },
+        { x: cx + spread, y: cy, id: 2 },
+      ];
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(40) });
+      for (const spread of [50, 60, 70, 80]) {
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(spread) });
+      }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      // Fingers twice as far apart: twice the scale (unless the zoom limit stops it first).
+      await expect.poll(scale).toBeGreaterThan(before * 1.5);
+      // A pinch is not a tap: nothing was selected.
+      expect(await page.getByRole('list', { name: /선택한 좌석/ }).count()).toBe(0);
+    });
+  });
 });

@@ -18,7 +18,9 @@ import { type PendingKind, type SeatState, seatState } from '../utils/seat-state
 import {
   clampPan,
   fitView,
+  type Point,
   panIntoView,
+  pinchStep,
   type Size,
   toScreen,
   toWorld,
@@ -61,7 +63,7 @@ interface Drag {
 
 /**
  * The seat map on a `<canvas>`: every seat drawn each frame something changes (requestAnimationFrame, at the
- * device pixel ratio), zoom with the wheel or the buttons, pan by dragging, click to select (hit test through
+ * device pixel ratio), zoom with the wheel, the buttons or a two-finger pinch, pan by dragging, click to select (hit test through
  * the spatial grid). Keyboard: the map is one focusable widget (role `application`); arrow keys move a cursor
  * to the nearest seat in that direction, Enter or Space toggles it, + / − / 0 zoom; a polite live region reads the focused seat's label,
  * price and status (and reads it again when that status changes live).
@@ -82,6 +84,8 @@ export function SeatMapCanvas({ model, store, version, mine, pending, onToggle }
   const [keyboardMode, setKeyboardMode] = useState(false);
   const [dragging, setDragging] = useState(false);
   const drag = useRef<Drag | null>(null);
+  /** Fingers (or pens) on the surface, for pinch zoom: two at once zoom and pan, and never click. */
+  const touches = useRef(new Map<number, Point>());
 
   const fit = useMemo(() => (size ? fitView(model.bounds, size, model.pitch) : null), [model, size]);
   const limits = useMemo(() => (fit ? zoomLimits(fit, model.pitch) : null), [fit, model.pitch]);
@@ -191,6 +195,14 @@ export function SeatMapCanvas({ model, store, version, mine, pending, onToggle }
     if (event.button !== 0) return;
     const p = local(event);
     event.currentTarget.setPointerCapture?.(event.pointerId);
+    touches.current.set(event.pointerId, p);
+    if (touches.current.size > 1) {
+      // A second finger: the gesture is a pinch from now until every finger has lifted.
+      drag.current = null;
+      setDragging(true);
+      setHover(-1);
+      return;
+    }
     drag.current = {
       pointerId: event.pointerId,
       startX: p.x,
@@ -204,6 +216,16 @@ export function SeatMapCanvas({ model, store, version, mine, pending, onToggle }
 
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     const p = local(event);
+    const fingers = touches.current;
+    if (fingers.size > 1 && fingers.has(event.pointerId)) {
+      const [a, b] = [...fingers.keys()];
+      const from: [Point, Point] = [fingers.get(a!)!, fingers.get(b!)!];
+      fingers.set(event.pointerId, p);
+      const to: [Point, Point] = [fingers.get(a!)!, fingers.get(b!)!];
+      if (limits && size) updateView((v) => clampPan(pinchStep(v, from, to, limits), model.bounds, size));
+      return;
+    }
+    if (fingers.has(event.pointerId)) fingers.set(event.pointerId, p);
     const current = drag.current;
     if (current && current.pointerId === event.pointerId) {
       if (!current.moved && Math.hypot(p.x - current.startX, p.y - current.startY) > DRAG_THRESHOLD) {
@@ -227,6 +249,8 @@ export function SeatMapCanvas({ model, store, version, mine, pending, onToggle }
   };
 
   const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
+    touches.current.delete(event.pointerId);
+    if (!touches.current.size && !drag.current) setDragging(false);
     const current = drag.current;
     if (!current || current.pointerId !== event.pointerId) return;
     drag.current = null;
@@ -353,7 +377,8 @@ export function SeatMapCanvas({ model, store, version, mine, pending, onToggle }
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
-        onPointerCancel={() => {
+        onPointerCancel={(event) => {
+          touches.current.delete(event.pointerId);
           drag.current = null;
           setDragging(false);
         }}

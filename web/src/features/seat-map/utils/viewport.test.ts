@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampPan, fitView, panIntoView, toScreen, toWorld, zoomAt, zoomLimits } from './viewport';
+import { clampPan, fitView, panIntoView, pinchStep, toScreen, toWorld, zoomAt, zoomLimits } from './viewport';
 
 const bounds = { minX: 0, minY: 0, maxX: 90, maxY: 20 };
 const size = { width: 1000, height: 500 };
@@ -21,6 +21,46 @@ describe('viewport', () => {
     const after = toWorld(zoomed, 700, 300);
     expect(after.x).toBeCloseTo(before.x);
     expect(after.y).toBeCloseTo(before.y);
+  });
+
+  it('pinches: fingers spreading zoom in about their midpoint, which follows them across the screen', () => {
+    // Prepare: two fingers 100 px apart around (400, 200), over some map point.
+    const view = fitView(bounds, size, 10);
+    const limits = zoomLimits(view, 10);
+    const under = toWorld(view, 400, 200);
+    // Act: they spread to 200 px apart while their midpoint moves to (450, 240).
+    const next = pinchStep(
+      view,
+      [
+        { x: 350, y: 200 },
+        { x: 450, y: 200 },
+      ],
+      [
+        { x: 350, y: 240 },
+        { x: 550, y: 240 },
+      ],
+      limits,
+    );
+    // Assess: twice the scale, and the same map point is now under the new midpoint.
+    expect(next.scale).toBeCloseTo(view.scale * 2);
+    const after = toWorld(next, 450, 240);
+    expect(after.x).toBeCloseTo(under.x);
+    expect(after.y).toBeCloseTo(under.y);
+    // Fingers that do not move leave the view as it was.
+    const still = pinchStep(
+      view,
+      [
+        { x: 1, y: 1 },
+        { x: 9, y: 1 },
+      ],
+      [
+        { x: 1, y: 1 },
+        { x: 9, y: 1 },
+      ],
+      limits,
+    );
+    expect(still.scale).toBeCloseTo(view.scale);
+    expect(still.offsetX).toBeCloseTo(view.offsetX);
   });
 
   it('clamps zoom to its limits', () => {

@@ -80,3 +80,23 @@ export function panIntoView(view: View, x: number, y: number, size: Size, margin
   else if (p.y > size.height - margin) dy = size.height - margin - p.y;
   return dx === 0 && dy === 0 ? view : { ...view, offsetX: view.offsetX + dx, offsetY: view.offsetY + dy };
 }
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/**
+ * One step of a two-finger pinch: zoom by the change of the fingers' distance about their midpoint, and pan by
+ * the midpoint's travel, so the map point under the fingers stays under them (within the zoom limits).
+ */
+export function pinchStep(view: View, from: [Point, Point], to: [Point, Point], limits: ZoomLimits): View {
+  const distance = ([a, b]: [Point, Point]) => Math.hypot(a.x - b.x, a.y - b.y);
+  const middle = ([a, b]: [Point, Point]) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+  const before = distance(from);
+  const factor = before > 0 ? distance(to) / before : 1;
+  const m0 = middle(from);
+  const m1 = middle(to);
+  const zoomed = zoomAt(view, factor, m0.x, m0.y, limits);
+  return { ...zoomed, offsetX: zoomed.offsetX + (m1.x - m0.x), offsetY: zoomed.offsetY + (m1.y - m0.y) };
+}
