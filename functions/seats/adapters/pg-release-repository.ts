@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '../../shared/db';
 import type { ReleaseRepository, ReleaseResult } from '../ports';
 import { releaseReservationInventory } from './pg-inventory';
 
@@ -52,87 +53,76 @@ export function pgReleaseRepository(pool: Pool): ReleaseRepository {
       }
       if (seen.status !== 'active' && seen.status !== 'converted') return nothing;
 
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await (async (): Promise<ReleaseResult> => {
-          const found = await client.query<{
-            user_id: string;
-            status: string;
-            due: boolean;
-            next_at: Date;
-          }>(
-            `SELECT user_id, status, expires_at <= now() AS due,
+      return inTransaction(pool, async (client): Promise<ReleaseResult> => {
+        const found = await client.query<{
+          user_id: string;
+          status: string;
+          due: boolean;
+          next_at: Date;
+        }>(
+          `SELECT user_id, status, expires_at <= now() AS due,
                     greatest(expires_at, now() + interval '1 second') AS next_at
              FROM holds WHERE id = $1 AND event_id = $2
              FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
-            [holdId, eventId],
-          );
-          const hold = found.rows[0];
-          if (!hold) {
-            if (!skipLocked) return nothing;
-            // Missing, or locked by someone else right now (SKIP LOCKED cannot tell): look without the lock.
-            const exists = await client.query('SELECT 1 FROM holds WHERE id = $1 AND event_id = $2', [
-              holdId,
-              eventId,
-            ]);
-            return exists.rowCount ? { done: false, skipped: true, eventId } : nothing;
-          }
+          [holdId, eventId],
+        );
+        const hold = found.rows[0];
+        if (!hold) {
+          if (!skipLocked) return nothing;
+          // Missing, or locked by someone else right now (SKIP LOCKED cannot tell): look without the lock.
+          const exists = await client.query('SELECT 1 FROM holds WHERE id = $1 AND event_id = $2', [
+            holdId,
+            eventId,
+          ]);
+          return exists.rowCount ? { done: false, skipped: true, eventId } : nothing;
+        }
 
-          if (hold.status === 'active') {
-            if (!hold.due) return { done: false, nextAt: hold.next_at, eventId };
-            await client.query(`UPDATE holds SET status = 'expired', closed_at = now() WHERE id = $1`, [
-              holdId,
-            ]);
-            const seats = await client.query<{ id: string }>(
-              `UPDATE seats SET status = 'available', hold_id = NULL, version = version + 1, updated_at = now()
+        if (hold.status === 'active') {
+          if (!hold.due) return { done: false, nextAt: hold.next_at, eventId };
+          await client.query(`UPDATE holds SET status = 'expired', closed_at = now() WHERE id = $1`, [
+            holdId,
+          ]);
+          const seats = await client.query<{ id: string }>(
+            `UPDATE seats SET status = 'available', hold_id = NULL, version = version + 1, updated_at = now()
                WHERE hold_id = $1 AND status = 'held' RETURNING id`,
-              [holdId],
-            );
-            return {
-              done: true,
-              action: 'hold-expired',
-              eventId,
-              userId: hold.user_id,
-              seatIds: seats.rows.map((s) => s.id),
-              ticketTypes: false,
-            };
-          }
-
-          if (hold.status !== 'converted') return nothing;
-          // The timer outlives the hold's conversion: it now watches the reservation's payment deadline.
-          const reservation = await client.query<{ id: string; due: boolean; next_at: Date }>(
-            `SELECT id, expires_at <= now() AS due, greatest(expires_at, now() + interval '1 second') AS next_at
-             FROM reservations WHERE hold_id = $1 AND status = 'pending_payment'
-             ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
             [holdId],
           );
-          const r = reservation.rows[0];
-          if (!r) return nothing;
-          if (!r.due) return { done: false, nextAt: r.next_at, eventId };
-          await client.query(
-            `UPDATE reservations SET status = 'expired', updated_at = now()
-             WHERE id = $1 AND status = 'pending_payment'`,
-            [r.id],
-          );
-          const freed = await releaseReservationInventory(client, r.id);
           return {
             done: true,
-            action: 'reservation-expired',
+            action: 'hold-expired',
             eventId,
             userId: hold.user_id,
-            seatIds: freed.seatIds,
-            ticketTypes: freed.ticketTypes,
+            seatIds: seats.rows.map((s) => s.id),
+            ticketTypes: false,
           };
-        })();
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+        }
+
+        if (hold.status !== 'converted') return nothing;
+        // The timer outlives the hold's conversion: it now watches the reservation's payment deadline.
+        const reservation = await client.query<{ id: string; due: boolean; next_at: Date }>(
+          `SELECT id, expires_at <= now() AS due, greatest(expires_at, now() + interval '1 second') AS next_at
+             FROM reservations WHERE hold_id = $1 AND status = 'pending_payment'
+             ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
+          [holdId],
+        );
+        const r = reservation.rows[0];
+        if (!r) return nothing;
+        if (!r.due) return { done: false, nextAt: r.next_at, eventId };
+        await client.query(
+          `UPDATE reservations SET status = 'expired', updated_at = now()
+             WHERE id = $1 AND status = 'pending_payment'`,
+          [r.id],
+        );
+        const freed = await releaseReservationInventory(client, r.id);
+        return {
+          done: true,
+          action: 'reservation-expired',
+          eventId,
+          userId: hold.user_id,
+          seatIds: freed.seatIds,
+          ticketTypes: freed.ticketTypes,
+        };
+      });
     },
 
     async overdue(graceSeconds, limit) {
