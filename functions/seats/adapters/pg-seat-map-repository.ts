@@ -169,7 +169,7 @@ export function incrementalStatuses(
   const tails = new Map<string, Promise<unknown>>();
 
   /** One call of tiketi_seat_statuses (migration 1732000000900): all seats when `since` is null. */
-  const fetch = async (eventId: string, since: string | null) => {
+  const readSeats = async (eventId: string, since: string | null) => {
     const { rows } = await pool.query<{ xmin: string | null; seats: string | null }>(
       'SELECT xmin, seats FROM tiketi_seat_statuses($1, $2::xid8)',
       [eventId, since],
@@ -179,24 +179,24 @@ export function incrementalStatuses(
   };
 
   const full = async (eventId: string): Promise<EventStatuses | null> => {
-    const read = await fetch(eventId, null);
-    if (!read) return null;
-    const n = read.seats.length;
+    const got = await readSeats(eventId, null);
+    if (!got) return null;
+    const n = got.seats.length;
     const position = new Map<string, number>();
     const codes = Buffer.alloc(n);
     for (let i = 0; i < n; i++) {
-      const [id, code] = read.seats[i]!;
+      const [id, code] = got.seats[i]!;
       position.set(id, i);
       codes[i] = code;
     }
-    return { position, codes, text: codes.toString('latin1'), xmin: read.xmin, fullAt: now() };
+    return { position, codes, text: codes.toString('latin1'), xmin: got.xmin, fullAt: now() };
   };
 
   const delta = async (eventId: string, state: EventStatuses): Promise<EventStatuses | null> => {
-    const read = await fetch(eventId, state.xmin);
-    if (!read) return null;
+    const got = await readSeats(eventId, state.xmin);
+    if (!got) return null;
     let changed = false;
-    for (const [id, code] of read.seats) {
+    for (const [id, code] of got.seats) {
       const i = state.position.get(id);
       if (i === undefined) return full(eventId); // a seat added since the last full read
       if (state.codes[i] !== code) {
@@ -205,7 +205,7 @@ export function incrementalStatuses(
       }
     }
     if (changed) state.text = state.codes.toString('latin1');
-    state.xmin = read.xmin;
+    state.xmin = got.xmin;
     return state;
   };
 
