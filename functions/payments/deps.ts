@@ -8,6 +8,7 @@ import { pgPaymentRepository } from './adapters/pg-payment-repository';
 import { sfnSagaStarter } from './adapters/sfn-saga-starter';
 import type { PaymentRepository, ProviderName, SagaStarter } from './ports';
 import { getProvider } from './providers';
+import type { ReconcileDeps } from './use-cases/reconcile-payments';
 import type { SagaDeps } from './use-cases/saga-steps';
 
 /** Wires the payment use cases to real adapters, once per cold start (config is parsed and checked first). */
@@ -37,6 +38,17 @@ export const getApiDeps = once(async (): Promise<ApiDeps> => {
     provider: { name: config.PAYMENT_PROVIDER, clientKey: config.TOSS_CLIENT_KEY },
     testSwitches: testSwitchesOn(config),
     ids: randomUUID,
+    logger,
+  };
+});
+
+/** The scheduled reconciler: database and the saga (start, describe). */
+export const getReconcileDeps = once(async (): Promise<ReconcileDeps> => {
+  const config = loadConfig(['database', 'paymentSaga']);
+  const [pool, sfn] = await Promise.all([getPool(), getSfn()]);
+  return {
+    payments: pgPaymentRepository(pool),
+    saga: sfnSagaStarter(sfn, config.PAYMENT_SAGA_STATE_MACHINE_ARN),
     logger,
   };
 });

@@ -107,6 +107,16 @@ export interface PaymentRepository {
   startConfirm(paymentId: string, userId: string, paymentKey: string): Promise<boolean>;
   /** in_progress → ready again (the saga could not be started); only for the same paymentKey. */
   revertConfirm(paymentId: string, paymentKey: string): Promise<void>;
+  /**
+   * Payments `in_progress` untouched for `olderThanSeconds` (oldest first): a saga that never started, or one
+   * stuck. `payable` = their reservation is still pending and inside its deadline.
+   */
+  stuckInProgress(
+    olderThanSeconds: number,
+    limit: number,
+  ): Promise<{ paymentId: string; payable: boolean }[]>;
+  /** in_progress → failed (NOT_STARTED) for a payment whose saga never ran, so nothing was charged. */
+  failNeverStarted(paymentId: string): Promise<boolean>;
   setExecutionArn(paymentId: string, executionArn: string): Promise<void>;
   statusOf(paymentId: string, userId: string): Promise<PaymentStatusResult | null>;
 
@@ -151,6 +161,8 @@ export interface SagaInput {
 export interface SagaStarter {
   /** Starts the saga named after the payment; an execution that already exists counts as started. */
   start(input: SagaInput): Promise<{ executionArn: string }>;
+  /** Whether the payment's saga execution exists, and whether it still runs. */
+  describe(paymentId: string): Promise<'missing' | 'running' | 'closed'>;
 }
 
 /** Realtime side effects; never throws (a broadcast must not fail the payment transition that caused it). */

@@ -66,6 +66,8 @@ export const FUNCTION_PARTS = {
   sweepExpired: ['database', 'redis', ...PUBLISHER_PARTS],
   /** functions/payments/saga.ts: every task of the payment saga (charge, confirm, void, refund, mark…). */
   paymentTasks: ['database', 'redis', ...PUBLISHER_PARTS, 'payments'],
+  /** functions/payments/reconcile.ts: scheduled backstop for payments left in progress without a saga. */
+  reconcilePayments: ['database', 'paymentSaga'],
   /** functions/db/migrate-handler.ts: migration custom resource (connects to the instance, not the proxy). */
   migrate: ['database'],
 } as const satisfies Record<string, readonly ConfigPart[]>;

@@ -22,6 +22,10 @@ export const FANOUT_FUNCTION = localFunction('fanout', 'functions/realtime/fanou
 export const SWEEP_FUNCTION = localFunction('sweep', 'functions/realtime/sweep.ts');
 /** The hold-expiry backstop: releases holds and pending reservations whose timer never fired (scheduled too). */
 export const HOLD_SWEEP_FUNCTION = localFunction('sweep-expired-holds', 'functions/seats/sweep-expired.ts');
+export const PAYMENT_RECONCILE_FUNCTION = localFunction(
+  'reconcile-payments',
+  'functions/payments/reconcile.ts',
+);
 
 /** AWS limits: 6 MB for synchronous payloads, 256 KB for asynchronous ones (the bound the broadcaster keeps). */
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;

@@ -11,7 +11,13 @@ import { createWebApp, type WebMode } from './gateway/web';
 import { REALTIME_FUNCTION } from './gateway/websocket';
 import { loadOrCreateSigningKey } from './keys';
 import { LambdaRuntime, REPO_ROOT } from './lambda';
-import { FANOUT_FUNCTION, HOLD_SWEEP_FUNCTION, SWEEP_FUNCTION, startLambdaApi } from './lambda-api';
+import {
+  FANOUT_FUNCTION,
+  HOLD_SWEEP_FUNCTION,
+  PAYMENT_RECONCILE_FUNCTION,
+  SWEEP_FUNCTION,
+  startLambdaApi,
+} from './lambda-api';
 import { assertPortFree, DEFAULT_PORTS, getFreePort, type ServiceName } from './ports';
 import { startPostgres } from './postgres';
 import { resolveRedisBinary, startRedis } from './redis';
@@ -47,6 +53,8 @@ export interface StackOptions {
   sweepIntervalMs?: number;
   /** How often the overdue-hold sweep runs (default 60 s, as scheduled on AWS; 0 = never). */
   holdSweepIntervalMs?: number;
+  /** How often stuck payments are reconciled (default 5 min, as scheduled on AWS; 0 = never). */
+  paymentReconcileIntervalMs?: number;
   /** Extra PostgreSQL server settings (e.g. benchmarks loading pg_stat_statements). */
   postgresSettings?: Record<string, string>;
   /** Aborting stops the startup between steps (what already runs is stopped, then it rejects). */
@@ -267,6 +275,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
             FANOUT_FUNCTION,
             SWEEP_FUNCTION,
             HOLD_SWEEP_FUNCTION,
+            PAYMENT_RECONCILE_FUNCTION,
             ...LOCAL_STATE_MACHINES.flatMap((m) => Object.values(m.tasks)),
           ],
           port: fixed ? DEFAULT_PORTS.lambda : 0,
@@ -337,6 +346,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       { fn: SWEEP_FUNCTION, name: 'sweep', every: options.sweepIntervalMs ?? 60_000 },
       // The backstop of the hold-expiry workflow: holds whose timer never started.
       { fn: HOLD_SWEEP_FUNCTION, name: 'hold sweep', every: options.holdSweepIntervalMs ?? 60_000 },
+      // The backstop of payments.confirm: payments left in progress without a saga.
+      {
+        fn: PAYMENT_RECONCILE_FUNCTION,
+        name: 'payment reconcile',
+        every: options.paymentReconcileIntervalMs ?? 300_000,
+      },
     ];
     for (const { fn, name, every } of schedules) {
       if (every <= 0 || !runtime.exists(fn)) continue;
@@ -442,6 +457,7 @@ function missingHandlers(): string[] {
     FANOUT_FUNCTION,
     SWEEP_FUNCTION,
     HOLD_SWEEP_FUNCTION,
+    PAYMENT_RECONCILE_FUNCTION,
     ...LOCAL_STATE_MACHINES.flatMap((m) => Object.values(m.tasks)),
   ];
   return [...new Set(all.map((fn) => fn.module))].filter((module) => !existsSync(join(REPO_ROOT, module)));

@@ -244,6 +244,38 @@ describe('expiry backstop', () => {
   });
 });
 
+describe('payment reconciler', () => {
+  it('runs every 5 minutes, one at a time, and may only start and describe the payment saga', () => {
+    const fnConstruct = stacks.workflows.reconcilePaymentsFn;
+    const fnId = stacks.workflows.getLogicalId(fnConstruct.node.defaultChild as never);
+    workflows.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [{ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } }],
+    });
+    const fn = resourcesOfType(workflows, 'AWS::Lambda::Function')[fnId]!.Properties as {
+      ReservedConcurrentExecutions: number;
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
+    expect(fn.Environment.Variables.PAYMENT_SAGA_STATE_MACHINE_ARN).toBeDefined();
+    const role = stacks.workflows.getLogicalId(fnConstruct.role!.node.defaultChild as never);
+    const statements = Object.values(resourcesOfType(workflows, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify((p.Properties as { Roles: unknown }).Roles).includes(role))
+      .flatMap(
+        (p) =>
+          (p.Properties as { PolicyDocument: { Statement: { Action: unknown }[] } }).PolicyDocument.Statement,
+      );
+    const text = JSON.stringify(statements);
+    const stateActions = statements
+      .flatMap((st) => [st.Action].flat() as string[])
+      .filter((a) => a.startsWith('states:'))
+      .sort();
+    expect(stateActions).toEqual(['states:DescribeExecution', 'states:StartExecution']);
+    expect(text).toContain('execution:tiketi-dev-payment-saga:*');
+    expect(text).not.toContain('hold-expiry');
+  });
+});
+
 describe('who may start the workflows', () => {
   it('lets seats, reservations and payments start exactly the machines they use', () => {
     const api = Template.fromStack(stacks.api);

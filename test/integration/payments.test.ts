@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { type PaymentPrepared, type PaymentStatusResult, SANDBOX_TEST_CARDS } from '../../shared/booking';
@@ -18,9 +19,11 @@ import { openWs, settle } from '../support/ws';
 const stack = inject('stack');
 const db = createDb(stack.databaseUrl);
 const sfn = new SFNClient({ ...localAws, endpoint: stack.sfnEndpoint });
+const lambda = new LambdaClient({ ...localAws, endpoint: stack.env.AWS_ENDPOINT_URL_LAMBDA });
 const created: string[] = [];
 afterAll(async () => {
   sfn.destroy();
+  lambda.destroy();
   await retireEvents(db, created);
   await db.end();
 });
@@ -535,5 +538,66 @@ describe('payments: refunding a confirmed reservation', () => {
     } finally {
       await closeClients();
     }
+  });
+});
+
+describe('payments: reconciling payments left in progress', () => {
+  /** As if payments.confirm died after flipping the payment and before starting its saga, `minutesAgo` ago. */
+  const strand = async (paymentId: string, key: string, minutesAgo: number) =>
+    db.query(
+      `UPDATE payments SET status = 'in_progress', payment_key = $2,
+              updated_at = now() - make_interval(mins => $3) WHERE id = $1 AND status = 'ready'`,
+      [paymentId, key, minutesAgo],
+    );
+  const reconcile = async () => {
+    const out = await lambda.send(
+      new InvokeCommand({ FunctionName: 'tiketi-local-reconcile-payments', Payload: Buffer.from('{}') }),
+    );
+    expect(out.FunctionError, Buffer.from(out.Payload ?? []).toString()).toBeUndefined();
+    return JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
+  };
+  const paymentRow = async (id: string) =>
+    (
+      await db.query<{ status: string; failure_code: string | null }>(
+        'SELECT status, failure_code FROM payments WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
+
+  it('starts the missing saga of a payable one, fails a lapsed one uncharged, leaves a recent one', async () => {
+    // Prepare: three stranded payments: payable, reservation lapsed, and one stranded only a moment ago.
+    const buyer = await registerUser('pay');
+    const payable = await seatedReservation(buyer.user.id);
+    const lapsed = await seatedReservation(buyer.user.id);
+    const recent = await seatedReservation(buyer.user.id);
+    const [p1, p2, p3] = [
+      await prepared(buyer.accessToken, payable.reservationId),
+      await prepared(buyer.accessToken, lapsed.reservationId),
+      await prepared(buyer.accessToken, recent.reservationId),
+    ];
+    await strand(p1.paymentId, paymentKey('approve'), 10);
+    await strand(p2.paymentId, paymentKey('approve'), 10);
+    await db.query(`UPDATE reservations SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
+      lapsed.reservationId,
+    ]);
+    await strand(p3.paymentId, paymentKey('approve'), 0);
+
+    // Act
+    const result = await reconcile();
+
+    // Assess: the payable one is charged once and confirmed through its saga, now started.
+    expect(result.restarted).toBeGreaterThanOrEqual(1);
+    expect((await outcome(buyer.accessToken, p1.paymentId)).status).toBe('approved');
+    expect(await reservationStatus(payable.reservationId)).toBe('confirmed');
+    expect(await charges(p1.orderId)).toHaveLength(1);
+    // The lapsed one failed without any charge; the recent one is left to its confirm.
+    expect(await paymentRow(p2.paymentId)).toEqual({ status: 'failed', failure_code: 'NOT_STARTED' });
+    expect(await charges(p2.orderId)).toHaveLength(0);
+    expect((await paymentRow(p3.paymentId))?.status).toBe('in_progress');
+
+    // A second run changes nothing for them: the saga exists now, and the failed one is no longer in progress.
+    await reconcile();
+    expect(await charges(p1.orderId)).toHaveLength(1);
+    expect(await paymentRow(p2.paymentId)).toEqual({ status: 'failed', failure_code: 'NOT_STARTED' });
   });
 });

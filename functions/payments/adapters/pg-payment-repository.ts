@@ -202,6 +202,28 @@ export function pgPaymentRepository(pool: Pool): PaymentRepository {
       );
     },
 
+    async stuckInProgress(olderThanSeconds, limit) {
+      const { rows } = await pool.query<{ id: string; payable: boolean }>(
+        `SELECT p.id, (r.status = 'pending_payment' AND r.expires_at > now()) AS payable
+           FROM payments p JOIN reservations r ON r.id = p.reservation_id
+          WHERE p.status = 'in_progress' AND p.updated_at < now() - make_interval(secs => $1)
+          ORDER BY p.updated_at LIMIT $2`,
+        [olderThanSeconds, limit],
+      );
+      return rows.map((r) => ({ paymentId: r.id, payable: r.payable }));
+    },
+
+    async failNeverStarted(paymentId) {
+      const result = await pool.query(
+        `UPDATE payments SET status = 'failed', failure_code = 'NOT_STARTED',
+                failure_message = 'The payment could not be started in time; nothing was charged.',
+                updated_at = now()
+          WHERE id = $1 AND status = 'in_progress'`,
+        [paymentId],
+      );
+      return result.rowCount === 1;
+    },
+
     async setExecutionArn(paymentId, executionArn) {
       await pool.query('UPDATE payments SET execution_arn = $2 WHERE id = $1', [paymentId, executionArn]);
     },

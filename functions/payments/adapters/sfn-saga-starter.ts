@@ -1,4 +1,9 @@
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { SagaStarter } from '../ports';
 
 /**
@@ -21,6 +26,18 @@ export function sfnSagaStarter(sfn: SFNClient, stateMachineArn: string): SagaSta
         ) {
           return { executionArn: executionArnOf(stateMachineArn, input.paymentId) };
         }
+        throw error;
+      }
+    },
+
+    async describe(paymentId) {
+      try {
+        const out = await sfn.send(
+          new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, paymentId) }),
+        );
+        return out.status === 'RUNNING' ? 'running' : 'closed';
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return 'missing';
         throw error;
       }
     },

@@ -5,7 +5,7 @@ import type { PaymentRepository, SagaInput, SagaStarter } from '../ports';
 
 export interface ConfirmDeps {
   payments: PaymentRepository;
-  saga: SagaStarter;
+  saga: Pick<SagaStarter, 'start'>;
   logger: Pick<Logger, 'warn'>;
 }
 

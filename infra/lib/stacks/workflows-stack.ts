@@ -29,6 +29,8 @@ export const workflowMachineName = (config: StageConfig, machine: WorkflowMachin
 
 /** How often the backstop sweep releases holds and reservations whose timer never started. */
 export const EXPIRY_SWEEP_SCHEDULE = events.Schedule.rate(Duration.minutes(1));
+/** How often payments left in progress without a saga are reconciled (a saga settles well within 5 minutes). */
+export const PAYMENT_RECONCILE_SCHEDULE = events.Schedule.rate(Duration.minutes(5));
 
 /**
  * Step Functions workflows and their tasks. Definitions are ASL files shared with the local stack (see
@@ -46,9 +48,11 @@ export class WorkflowsStack extends Stack {
   readonly releaseHoldFn: AppFunction;
   readonly sweepExpiredFn: AppFunction;
   readonly paymentTasksFn: AppFunction;
+  readonly reconcilePaymentsFn: AppFunction;
   readonly holdExpiry: sfn.StateMachine;
   readonly paymentSaga: sfn.StateMachine;
   readonly expirySweepSchedule: events.Rule;
+  readonly paymentReconcileSchedule: events.Rule;
   private readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
@@ -102,6 +106,39 @@ export class WorkflowsStack extends Stack {
       description: `${prefix(config)}: release overdue holds and unpaid reservations`,
       schedule: EXPIRY_SWEEP_SCHEDULE,
       targets: [new targets.LambdaFunction(this.sweepExpiredFn, { retryAttempts: 0 })],
+    });
+
+    // --- Payment reconciler ----------------------------------------------------------------------------------
+    this.reconcilePaymentsFn = new AppFunction(this, 'ReconcilePaymentsFn', {
+      config,
+      entry: 'functions/payments/reconcile.ts',
+      description: 'Starts the saga of payments left in progress without one, or fails them uncharged',
+      timeout: Duration.minutes(1),
+      reservedConcurrentExecutions: 1,
+      ...inVpc,
+    });
+    wireRuntime(this.reconcilePaymentsFn, FUNCTION_PARTS.reconcilePayments, {
+      ...api.runtime,
+      paymentSaga: this.paymentSaga,
+    });
+    // DescribeExecution by name: the saga's executions are named after payment ids, known only at runtime.
+    const sagaExecutions = `arn:${this.partition}:states:${this.region}:${this.account}:execution:${workflowMachineName(
+      config,
+      'payment-saga',
+    )}:*`;
+    this.reconcilePaymentsFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [sagaExecutions] }),
+    );
+    acknowledgeWildcardResource(
+      this.reconcilePaymentsFn,
+      sagaExecutions,
+      'DescribeExecution addresses executions by payment id, which only exists at runtime; scoped to the payment saga.',
+    );
+    this.reconcilePaymentsFn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(5) });
+    this.paymentReconcileSchedule = new events.Rule(this, 'PaymentReconcileSchedule', {
+      description: `${prefix(config)}: reconcile payments left in progress without a saga`,
+      schedule: PAYMENT_RECONCILE_SCHEDULE,
+      targets: [new targets.LambdaFunction(this.reconcilePaymentsFn, { retryAttempts: 0 })],
     });
   }
 

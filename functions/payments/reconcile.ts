@@ -1,0 +1,15 @@
+import { loadConfig } from '../shared/config';
+import { getReconcileDeps, logger } from './deps';
+import { reconcilePayments } from './use-cases/reconcile-payments';
+
+/**
+ * Scheduled backstop of payments.confirm (every 5 minutes on AWS via EventBridge; the local stack runs it on a
+ * timer): a payment left `in_progress` with no saga gets its saga now, or fails with nothing charged.
+ */
+loadConfig(['database', 'paymentSaga']);
+
+export async function handler() {
+  const result = await reconcilePayments(await getReconcileDeps());
+  if (result.checked) logger.info('reconciled stuck payments', { ...result });
+  return result;
+}
