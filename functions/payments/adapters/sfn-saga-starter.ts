@@ -4,6 +4,7 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { executionArnOf } from '../../shared/sfn';
 import type { SagaStarter } from '../ports';
 
 /**
@@ -42,9 +43,4 @@ export function sfnSagaStarter(sfn: SFNClient, stateMachineArn: string): SagaSta
       }
     },
   };
-}
-
-/** arn:…:stateMachine:<machine> → arn:…:execution:<machine>:<name>. */
-export function executionArnOf(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }

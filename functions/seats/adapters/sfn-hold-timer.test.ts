@@ -1,7 +1,8 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executionArnOf, isRetryableStartError, sfnHoldTimer, timerTimestamp } from './sfn-hold-timer';
+import { executionArnOf } from '../../shared/sfn';
+import { isRetryableStartError, sfnHoldTimer, timerTimestamp } from './sfn-hold-timer';
 
 /** StartExecution with retries on transient faults only, idempotent by execution name. No network. */
 

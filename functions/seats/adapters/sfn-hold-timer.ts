@@ -1,4 +1,5 @@
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { executionArnOf } from '../../shared/sfn';
 import type { HoldTimer, Log } from '../ports';
 
 /**
@@ -42,10 +43,6 @@ export function isRetryableStartError(error: unknown): boolean {
   const status = e.$metadata?.httpStatusCode;
   return status === 429 || (status !== undefined && status >= 500);
 }
-
-/** The execution ARN Step Functions gives an execution named `name` of `stateMachineArn`. */
-export const executionArnOf = (stateMachineArn: string, name: string) =>
-  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 /**
  * Wait timestamps are rounded up to whole seconds: the release then never runs before the deadline, and the
