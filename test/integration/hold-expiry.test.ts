@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import type { Hold, Reservation } from '../../shared/booking';
-import { localAws } from '../support/aws';
+import { invokeLocal, localAws } from '../support/aws';
 import { createDb } from '../support/db';
 import {
   createGaEvent,
@@ -83,13 +83,7 @@ async function waitFor(executionArn: string, timeoutMs = 15_000) {
 
 const resultOf = (out: { output?: string }) => JSON.parse(out.output!).release.result;
 
-async function invoke(fn: string, payload: object) {
-  const out = await lambda.send(
-    new InvokeCommand({ FunctionName: `tiketi-local-${fn}`, Payload: Buffer.from(JSON.stringify(payload)) }),
-  );
-  expect(out.FunctionError, Buffer.from(out.Payload ?? []).toString()).toBeUndefined();
-  return JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
-}
+const invoke = (fn: string, payload: object) => invokeLocal(lambda, fn, payload);
 
 const statuses = async (ids: string[]) =>
   (

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { type PaymentPrepared, type PaymentStatusResult, SANDBOX_TEST_CARDS } from '../../shared/booking';
-import { localAws } from '../support/aws';
+import { invokeLocal, localAws } from '../support/aws';
 import { createDb } from '../support/db';
 import { createGaEvent, createSeatedEvent, retireEvents } from '../support/fixtures';
 import { api, registerUser } from '../support/http';
@@ -549,13 +549,7 @@ describe('payments: reconciling payments left in progress', () => {
               updated_at = now() - make_interval(mins => $3) WHERE id = $1 AND status = 'ready'`,
       [paymentId, key, minutesAgo],
     );
-  const reconcile = async () => {
-    const out = await lambda.send(
-      new InvokeCommand({ FunctionName: 'tiketi-local-reconcile-payments', Payload: Buffer.from('{}') }),
-    );
-    expect(out.FunctionError, Buffer.from(out.Payload ?? []).toString()).toBeUndefined();
-    return JSON.parse(Buffer.from(out.Payload!).toString('utf8'));
-  };
+  const reconcile = () => invokeLocal(lambda, 'reconcile-payments');
   const paymentRow = async (id: string) =>
     (
       await db.query<{ status: string; failure_code: string | null }>(
