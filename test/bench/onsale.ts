@@ -3,10 +3,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startLocalStack } from '../../infra/local/stack';
 import { createSeatedEvent } from '../support/fixtures';
 import { type ChildMessage, emptyTally, type Outcomes, STEPS } from './onsale-protocol';
+import { rawPurchaseCeiling } from './raw-purchase';
 import { cpuSnapshot, cpuSpent, machineInfo, printTable, summarize } from './stats';
 
 /**
@@ -131,6 +133,30 @@ async function rawClaimCeiling(db: pg.Pool, databaseUrl: string, userIds: string
     seconds: Math.round(seconds * 100) / 100,
     seatsPerSecond: Math.round(claimed / seconds),
   };
+}
+
+/** rawPurchaseCeiling on a fresh event of the same size, with its machine CPU per seat. */
+async function measureRawPurchase(db: pg.Pool, databaseUrl: string, redisUrl: string, userIds: string[]) {
+  const { eventId, seatIds } = await createSeatedEvent(db, {
+    seats: SEATS,
+    perRow: 100,
+    title: 'raw purchase',
+  });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 16 });
+  const redis = new Redis(redisUrl);
+  try {
+    const before = cpuSnapshot({});
+    const result = await rawPurchaseCeiling({ pool, redis, eventId, seatIds, userIds });
+    const spent = cpuSpent(before, cpuSnapshot({}));
+    return {
+      ...result,
+      cpuMsPerSeat: spent ? Math.round((spent.machine * 10_000) / result.seats) / 10 : null,
+      secondsForAllSeats: Math.round((SEATS / result.seatsPerSecond) * 10) / 10,
+    };
+  } finally {
+    redis.disconnect();
+    await pool.end();
+  }
 }
 
 /**
@@ -335,6 +361,8 @@ async function main() {
     const checks = await invariants(db, eventId);
     console.log('  measuring the raw PostgreSQL claim ceiling…');
     const raw = await rawClaimCeiling(db, stack.databaseUrl, userIds);
+    console.log('  measuring the raw purchase ceiling (the same use cases in-process, no transport)…');
+    const rawPurchase = await measureRawPurchase(db, stack.databaseUrl, stack.redisUrl, userIds);
 
     const reached = (fraction: number) => soldCurve.find(([, n]) => n >= SEATS * fraction)?.[0] ?? null;
     const sellingMs = soldOutMs ?? buyersMs;
@@ -376,6 +404,13 @@ async function main() {
       rawPostgresCeiling: raw,
       fractionOfRawCeiling: Math.round((seatsPerSecond / raw.seatsPerSecond) * 1000) / 1000,
       /**
+       * The whole purchase (lock, reserve, prepare, confirm, charge, confirmation) through the same use cases and
+       * adapters, in-process on disjoint seats: the most this design can sell on this machine without any
+       * transport, orchestration or buyers' load, and the seconds it would need for every seat.
+       */
+      rawPurchaseCeiling: rawPurchase,
+      fractionOfRawPurchaseCeiling: Math.round((seatsPerSecond / rawPurchase.seatsPerSecond) * 1000) / 1000,
+      /**
        * CPU seconds from the start of the sale to sell-out (or to the last buyer), by part, and the machine's
        * busy CPU per seat sold: the figure that says how far the machine is from the target whatever the
        * noise of a shared VM.
@@ -415,6 +450,11 @@ async function main() {
         ['seats sold per second', seatsPerSecond],
         ['raw PostgreSQL claim ceiling', `${raw.seatsPerSecond} seats/s`],
         ['fraction of the raw ceiling', report.fractionOfRawCeiling],
+        [
+          'raw purchase ceiling (use cases in-process): seats/s / CPU ms per seat / s for all seats',
+          `${rawPurchase.seatsPerSecond} / ${rawPurchase.cpuMsPerSeat ?? '—'} / ${rawPurchase.secondsForAllSeats}`,
+        ],
+        ['fraction of the raw purchase ceiling', report.fractionOfRawPurchaseCeiling],
         [
           'CPU s to sell-out: machine / stack / buyers / postgres / other',
           cpu ? `${cpu.machine} / ${cpu.stack} / ${cpu.buyers} / ${cpu.postgres} / ${cpu.other}` : '—',
