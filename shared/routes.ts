@@ -24,13 +24,22 @@ import {
   paginated,
   userSchema,
 } from './domain';
+import { queueLeftSchema, queueRoomSchema, queueTicketSchema } from './queue';
 
 /**
  * The route table: the one place a REST route is declared. CDK builds API Gateway from it, the local
  * gateway mounts it, the web client is typed by it and the OpenAPI document is generated from it.
  */
 
-export const FUNCTIONS = ['auth', 'events', 'platform', 'seats', 'reservations', 'payments'] as const;
+export const FUNCTIONS = [
+  'auth',
+  'events',
+  'platform',
+  'seats',
+  'reservations',
+  'payments',
+  'queue',
+] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export type AuthLevel = 'public' | 'user' | 'admin';
@@ -357,6 +366,54 @@ export const routes = [
     request: { params: idParamsSchema },
     responses: { 200: paymentStatusResultSchema },
     errors: [400, 401, 404],
+  },
+  {
+    id: 'queue.join',
+    method: 'POST',
+    path: '/api/v1/queue/join/{eventId}',
+    fn: 'queue',
+    auth: 'user',
+    summary:
+      "Joins the event's waiting room: admitted at once (with an admission token) while the room is quiet, else a ticket in the FIFO queue, or sold_out. Joining again (refresh, second tab, reconnect) returns the same place.",
+    request: { params: eventIdParamsSchema },
+    responses: { 200: queueTicketSchema },
+    errors: [400, 401, 404],
+  },
+  {
+    id: 'queue.status',
+    method: 'GET',
+    path: '/api/v1/queue/status/{eventId}',
+    fn: 'queue',
+    auth: 'user',
+    summary:
+      "The caller's place in the waiting room (position, people ahead, ETA; the admission token once admitted). Also the caller's heartbeat: a waiting user silent past the grace period loses the place. 404 NOT_IN_QUEUE before joining.",
+    request: { params: eventIdParamsSchema },
+    responses: { 200: queueTicketSchema },
+    errors: [400, 401, 404],
+  },
+  {
+    id: 'queue.leave',
+    method: 'POST',
+    path: '/api/v1/queue/leave/{eventId}',
+    fn: 'queue',
+    auth: 'user',
+    summary: 'Leaves the waiting room: frees the place, and the admitted slot if the caller was admitted.',
+    request: { params: eventIdParamsSchema },
+    responses: { 200: queueLeftSchema },
+    errors: [400, 401],
+  },
+  {
+    id: 'queue.room',
+    method: 'GET',
+    path: '/api/v1/queue/room/{eventId}',
+    fn: 'queue',
+    auth: 'public',
+    summary:
+      "The waiting room's shared state (serving counter, waiting count, sold out, admission rate): the same for everyone, cacheable for a second.",
+    request: { params: eventIdParamsSchema },
+    responses: { 200: queueRoomSchema },
+    errors: [400, 404],
+    cache: 'public, max-age=1',
   },
   {
     id: 'platform.health',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEAT_STATUSES } from './domain';
 import { errorCodeSchema } from './errors';
+import { queueEntryAllowedSchema, queueRoomSchema } from './queue';
 
 /**
  * WebSocket protocol. Client → server frames carry `action` (API Gateway route selection
@@ -96,7 +97,7 @@ export const ticketUpdatedDataSchema = z.object({
 });
 export type TicketUpdatedData = z.infer<typeof ticketUpdatedDataSchema>;
 
-/** The queue issue fills the rest of the queue ticket; until then it is `{ eventId, ... }`. */
+/** The waiting room this user follows (the place itself lives in the room; `GET /queue/status` reads it). */
 export const sessionQueueSchema = z.looseObject({ eventId: z.uuid() });
 export type SessionQueue = z.infer<typeof sessionQueueSchema>;
 
@@ -116,9 +117,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ticket-updated'), data: ticketUpdatedDataSchema }),
   z.object({ type: z.literal('seat-locked'), data: seatChangesDataSchema }),
   z.object({ type: z.literal('seat-released'), data: seatChangesDataSchema }),
-  // Loose until the waiting-room issue defines them.
-  z.object({ type: z.literal('queue-updated'), data: z.record(z.string(), z.unknown()) }),
-  z.object({ type: z.literal('queue-entry-allowed'), data: z.record(z.string(), z.unknown()) }),
+  z.object({ type: z.literal('queue-updated'), data: queueRoomSchema }),
+  z.object({ type: z.literal('queue-entry-allowed'), data: queueEntryAllowedSchema }),
   z.object({ type: z.literal('session-restored'), data: sessionRestoredDataSchema }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

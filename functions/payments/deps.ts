@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type AdmissionGate, getAdmissionGate } from '../shared/admission';
 import { getPool, getSfn } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
@@ -21,6 +22,7 @@ const testSwitchesOn = (c: { STAGE: string; TIKETI_TEST_SWITCHES?: string }) =>
 
 export interface ApiDeps {
   payments: PaymentRepository;
+  admission: AdmissionGate;
   saga: SagaStarter;
   provider: { name: ProviderName; clientKey?: string };
   testSwitches: boolean;
@@ -30,10 +32,11 @@ export interface ApiDeps {
 
 /** The payments API function: database, the saga's ARN, provider selection. */
 export const getApiDeps = once(async (): Promise<ApiDeps> => {
-  const config = loadConfig(['database', 'paymentSaga', 'payments']);
-  const [pool, sfn] = await Promise.all([getPool(), getSfn()]);
+  const config = loadConfig(['database', 'redis', 'paymentSaga', 'payments', 'admission']);
+  const [pool, sfn, admission] = await Promise.all([getPool(), getSfn(), getAdmissionGate()]);
   return {
     payments: pgPaymentRepository(pool),
+    admission,
     saga: sfnSagaStarter(sfn, config.PAYMENT_SAGA_STATE_MACHINE_ARN),
     provider: { name: config.PAYMENT_PROVIDER, clientKey: config.TOSS_CLIENT_KEY },
     testSwitches: testSwitchesOn(config),

@@ -1,3 +1,4 @@
+import { ADMISSION_HEADER } from '../../shared/queue';
 import { createHttpHandler } from '../shared/http';
 import { getApiDeps } from './deps';
 import { confirmPayment } from './use-cases/confirm-payment';
@@ -10,11 +11,12 @@ import { preparePayment } from './use-cases/prepare-payment';
  * header means nothing.
  */
 export const handler = createHttpHandler('payments', {
-  'payments.prepare': async ({ body, auth }) => ({
+  'payments.prepare': async ({ body, auth, headers }) => ({
     status: 201,
     body: await preparePayment(await getApiDeps(), {
       reservationId: body.reservationId,
       userId: auth.userId,
+      admissionToken: headers[ADMISSION_HEADER],
     }),
   }),
   'payments.confirm': async ({ body, auth, headers }) => {

@@ -2,6 +2,7 @@ import { broadcastInventoryEvents } from '../seats/adapters/broadcast-inventory-
 import { redisSeatGuard } from '../seats/adapters/redis-seat-guard';
 import { holdTimer } from '../seats/deps';
 import type { HoldTimer, InventoryEvents, SeatGuard } from '../seats/ports';
+import { type AdmissionGate, getAdmissionGate } from '../shared/admission';
 import { getPool, getRedis } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
@@ -18,6 +19,7 @@ export const logger = createLogger('reservations');
 
 export interface ReservationsDeps {
   reservations: ReservationRepository;
+  admission: AdmissionGate;
   guard: SeatGuard;
   timer: HoldTimer;
   events: InventoryEvents;
@@ -29,10 +31,11 @@ export interface ReservationsDeps {
 let deps: Promise<ReservationsDeps> | undefined;
 export function getReservationsDeps(): Promise<ReservationsDeps> {
   deps ??= (async () => {
-    const config = loadConfig(['database', 'redis', 'holdExpiry']);
-    const [pool, redis] = await Promise.all([getPool(), getRedis()]);
+    const config = loadConfig(['database', 'redis', 'holdExpiry', 'admission']);
+    const [pool, redis, admission] = await Promise.all([getPool(), getRedis(), getAdmissionGate()]);
     return {
       reservations: pgReservationRepository(pool),
+      admission,
       guard: redisSeatGuard(redis),
       timer: holdTimer(config.HOLD_EXPIRY_STATE_MACHINE_ARN),
       events: broadcastInventoryEvents(getPool, logger),

@@ -1,3 +1,4 @@
+import { ADMISSION_HEADER } from '../../shared/queue';
 import { loadConfig } from '../shared/config';
 import { createHttpHandler } from '../shared/http';
 import { getReservationsDeps } from './deps';
@@ -7,7 +8,15 @@ import { getReservation, listReservations } from './use-cases/get-reservation';
 
 /** reservations: create (idempotent), list mine, get, cancel. */
 // Parsed once at cold start so a missing variable fails loudly, listing all of them.
-loadConfig(['database', 'redis', 'holdExpiry', 'connections', 'websocketManagement', 'broadcast']);
+loadConfig([
+  'database',
+  'redis',
+  'holdExpiry',
+  'admission',
+  'connections',
+  'websocketManagement',
+  'broadcast',
+]);
 
 export const handler = createHttpHandler('reservations', {
   'reservations.create': async ({ body, auth, headers }) => {
@@ -16,6 +25,7 @@ export const handler = createHttpHandler('reservations', {
       auth.userId,
       headers['idempotency-key'],
       body,
+      headers[ADMISSION_HEADER],
     );
     return {
       status: 201,

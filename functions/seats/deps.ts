@@ -1,3 +1,4 @@
+import { type AdmissionGate, getAdmissionGate } from '../shared/admission';
 import { getPool, getRedis, getSfn } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
@@ -32,6 +33,7 @@ export const getReleaseDeps = once(
 
 export interface SeatsDeps {
   holds: HoldRepository;
+  admission: AdmissionGate;
   guard: SeatGuard;
   timer: HoldTimer;
   events: InventoryEvents;
@@ -42,10 +44,11 @@ export interface SeatsDeps {
 }
 
 export const getSeatsDeps = once(async (): Promise<SeatsDeps> => {
-  const config = loadConfig(['database', 'redis', 'holdExpiry']);
-  const [pool, redis] = await Promise.all([getPool(), getRedis()]);
+  const config = loadConfig(['database', 'redis', 'holdExpiry', 'admission']);
+  const [pool, redis, admission] = await Promise.all([getPool(), getRedis(), getAdmissionGate()]);
   return {
     holds: pgHoldRepository(pool),
+    admission,
     guard: redisSeatGuard(redis),
     timer: holdTimer(config.HOLD_EXPIRY_STATE_MACHINE_ARN),
     events: events(),

@@ -1,3 +1,4 @@
+import { ADMISSION_HEADER } from '../../shared/queue';
 import { loadConfig } from '../shared/config';
 import { createHttpHandler } from '../shared/http';
 import { getSeatsDeps } from './deps';
@@ -7,7 +8,15 @@ import { unlockSeats } from './use-cases/unlock-seats';
 
 /** seats: the seat map, and the caller's hold (lock, unlock, read). */
 // Parsed once at cold start so a missing variable fails loudly, listing all of them.
-loadConfig(['database', 'redis', 'holdExpiry', 'connections', 'websocketManagement', 'broadcast']);
+loadConfig([
+  'database',
+  'redis',
+  'holdExpiry',
+  'admission',
+  'connections',
+  'websocketManagement',
+  'broadcast',
+]);
 
 /**
  * Test-only header (see SeatsDeps.testSwitches): `1` locks without the Redis filter and the availability check,
@@ -33,6 +42,7 @@ export const handler = createHttpHandler('seats', {
       // `1`: both guards off (the double sale); `redis`: PostgreSQL alone (as if Redis had lost every key).
       unguarded: bypass === '1',
       skipFilter: bypass === '1' || bypass === 'redis',
+      admissionToken: headers[ADMISSION_HEADER],
     };
     return { status: 200, body: await lockSeats(deps, auth.userId, body, options) };
   },

@@ -101,6 +101,28 @@ export const configParts = {
     /** Seconds a new reservation waits for payment before it expires and its seats return to sale. */
     RESERVATION_PAYMENT_SECONDS: z.coerce.number().int().positive().max(86_400).default(600),
   }),
+  /**
+   * Waiting-room admission tokens (HMAC): the secret itself locally, a Secrets Manager secret `{ "secret": "..." }`
+   * on AWS. Every function that signs (queue) or checks (seats, reservations, payments) tokens reads it.
+   */
+  admission: z
+    .object({
+      ADMISSION_TOKEN_SECRET: z.string().min(32).optional(),
+      ADMISSION_TOKEN_SECRET_ARN: nonEmpty.optional(),
+    })
+    .refine((c) => c.ADMISSION_TOKEN_SECRET || c.ADMISSION_TOKEN_SECRET_ARN, {
+      message: 'set ADMISSION_TOKEN_SECRET (32+ characters) or ADMISSION_TOKEN_SECRET_ARN',
+      path: ['ADMISSION_TOKEN_SECRET_ARN'],
+    }),
+  /**
+   * The waiting room's loop (the queue function starts it, its tick task runs it): the admission state machine,
+   * the tick period, and how long a waiting user may stay silent (no status call) before losing the place.
+   */
+  admissionLoop: z.object({
+    ADMISSION_LOOP_STATE_MACHINE_ARN: nonEmpty,
+    QUEUE_TICK_SECONDS: z.coerce.number().int().positive().max(60).default(1),
+    QUEUE_GRACE_SECONDS: z.coerce.number().int().positive().max(3_600).default(60),
+  }),
   /** The payment saga the payments function starts on confirm (execution name = payment id). */
   paymentSaga: z.object({ PAYMENT_SAGA_STATE_MACHINE_ARN: nonEmpty }),
   /**

@@ -23,7 +23,7 @@ export class ValidationError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(code: 'NOT_FOUND' | 'EVENT_NOT_FOUND' = 'NOT_FOUND', message = 'Not found') {
+  constructor(code: 'NOT_FOUND' | 'EVENT_NOT_FOUND' | 'NOT_IN_QUEUE' = 'NOT_FOUND', message = 'Not found') {
     super(code, message);
   }
 }

@@ -85,6 +85,10 @@ export interface StageConfig {
     /** Client-side timeout of one provider call (the saga task's Lambda timeout is larger). */
     readonly providerTimeoutMs: number;
   };
+  readonly waitingRoom: {
+    /** People waiting in one room above which the queue-length alarm fires (a surge beyond what was planned). */
+    readonly queueLengthAlarm: number;
+  };
   readonly web: {
     /** CloudFront geo allow-list (seed: Korea, US, Japan). Empty disables the restriction. */
     readonly geoAllowList: readonly string[];
@@ -123,6 +127,7 @@ const dev: StageConfig = {
   api: { throttlingRateLimit: 100, throttlingBurstLimit: 200, rateLimitPerMinute: 100 },
   realtime: { fanoutShardSize: 500, fanoutConcurrency: 16, fanoutWorkers: 4 },
   payments: { provider: 'sandbox', providerTimeoutMs: 10_000 },
+  waitingRoom: { queueLengthAlarm: 50_000 },
   web: { geoAllowList: ['KR', 'US', 'JP'] },
   retainData: false,
 };
@@ -157,6 +162,7 @@ const prod: StageConfig = {
   api: { throttlingRateLimit: 2000, throttlingBurstLimit: 5000, rateLimitPerMinute: 100 },
   realtime: { fanoutShardSize: 500, fanoutConcurrency: 16, fanoutWorkers: 6 },
   payments: { provider: 'toss', providerTimeoutMs: 10_000 },
+  waitingRoom: { queueLengthAlarm: 600_000 },
   web: { geoAllowList: ['KR', 'US', 'JP'] },
   retainData: true,
 };

@@ -27,14 +27,19 @@ export const ROUTE_FUNCTION_PARTS: Partial<Record<FunctionName, readonly ConfigP
   events: ['database', 'redis'],
   platform: ['database', 'redis', 'connections'],
   /** Seat map, holds: publishes seat changes, starts one hold-expiry execution per new hold. */
-  seats: ['database', 'redis', ...PUBLISHER_PARTS, 'holdExpiry'],
+  seats: ['database', 'redis', ...PUBLISHER_PARTS, 'holdExpiry', 'admission'],
   /**
    * Reservations: publishes, starts the hold-expiry timer of a GA reservation, and refunds through the provider
    * when a confirmed reservation is cancelled.
    */
-  reservations: ['database', 'redis', ...PUBLISHER_PARTS, 'holdExpiry', 'payments'],
+  reservations: ['database', 'redis', ...PUBLISHER_PARTS, 'holdExpiry', 'payments', 'admission'],
   /** Payments API: prepare/confirm/status; confirm starts the payment saga (whose tasks publish, not this). */
-  payments: ['database', 'redis', 'paymentSaga', 'payments'],
+  payments: ['database', 'redis', 'paymentSaga', 'payments', 'admission'],
+  /**
+   * The waiting room's routes: room settings (PostgreSQL), the room (Redis), signing admission tokens, and
+   * starting the admission loop when a room becomes active without one.
+   */
+  queue: ['database', 'redis', 'admission', 'admissionLoop'],
 };
 
 /** Every business context reads PostgreSQL and Redis; anything more must be declared above. */
@@ -68,6 +73,11 @@ export const FUNCTION_PARTS = {
   paymentTasks: ['database', 'redis', ...PUBLISHER_PARTS, 'payments'],
   /** functions/payments/reconcile.ts: scheduled backstop for payments left in progress without a saga. */
   reconcilePayments: ['database', 'paymentSaga'],
+  /**
+   * functions/queue/admission-tick.ts: the admission loop's task; signs tokens, publishes `queue-entry-allowed`
+   * and `queue-updated`, releases the holds of ended sessions (`seat-released`), hands over to a new execution.
+   */
+  admissionTick: ['database', 'redis', 'admission', 'admissionLoop', ...PUBLISHER_PARTS],
   /** functions/db/migrate-handler.ts: migration custom resource (connects to the instance, not the proxy). */
   migrate: ['database'],
 } as const satisfies Record<string, readonly ConfigPart[]>;

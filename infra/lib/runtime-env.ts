@@ -76,6 +76,10 @@ export interface RuntimeResources {
   readonly webSocket?: WebSocketRuntime;
   readonly holdExpiry?: sfn.IStateMachine;
   readonly paymentSaga?: sfn.IStateMachine;
+  /** The waiting room's admission loop. */
+  readonly admissionLoop?: sfn.IStateMachine;
+  /** The admission-token HMAC secret `{ "secret" }`. */
+  readonly admissionSecret?: secretsmanager.ISecret;
   /** The Toss Payments secret `{ "secretKey" }` (stages whose provider is `toss`). */
   readonly tossSecret?: secretsmanager.ISecret;
   readonly broadcast?: BroadcastRuntime;
@@ -169,6 +173,18 @@ export function wireRuntime(fn: lambda.Function, parts: readonly ConfigPart[], r
       case 'paymentSaga': {
         const machine = need(res.paymentSaga, part, fn);
         env('PAYMENT_SAGA_STATE_MACHINE_ARN', machine.stateMachineArn);
+        machine.grantStartExecution(fn);
+        break;
+      }
+      case 'admission': {
+        const secret = need(res.admissionSecret, part, fn);
+        env('ADMISSION_TOKEN_SECRET_ARN', secret.secretArn);
+        secret.grantRead(fn);
+        break;
+      }
+      case 'admissionLoop': {
+        const machine = need(res.admissionLoop, part, fn);
+        env('ADMISSION_LOOP_STATE_MACHINE_ARN', machine.stateMachineArn);
         machine.grantStartExecution(fn);
         break;
       }

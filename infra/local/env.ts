@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LOCAL_AWS } from './dynamo';
 import type { SigningKey } from './keys';
 import { FANOUT_FUNCTION } from './lambda-api';
@@ -54,6 +55,8 @@ export function handlerEnv(input: HandlerEnvInput): Record<string, string> {
     JWKS_JSON: JSON.stringify(input.key.jwks),
     JWT_ISSUER,
     JWT_AUDIENCE,
+    // The admission tokens' HMAC secret, derived from this data directory's signing key (never in the repo).
+    ADMISSION_TOKEN_SECRET: createHash('sha256').update(`admission:${input.key.privateKeyPem}`).digest('hex'),
     LOCAL_DATA_DIR: input.dataDir,
   };
 }

@@ -15,6 +15,7 @@ export const DEFINITIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'de
 export const DEFINITIONS = {
   holdExpiry: join(DEFINITIONS_DIR, 'hold-expiry.asl.json'),
   paymentSaga: join(DEFINITIONS_DIR, 'payment-saga.asl.json'),
+  admissionLoop: join(DEFINITIONS_DIR, 'admission-loop.asl.json'),
 } as const;
 
 export type DefinitionName = keyof typeof DEFINITIONS;

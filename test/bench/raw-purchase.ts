@@ -32,6 +32,8 @@ export async function rawPurchaseCeiling(input: {
   const { pool, redis, eventId } = input;
   const quiet = { info() {}, warn() {}, error() {}, debug() {} } as never;
   const noTimer: HoldTimer = { start: async () => null };
+  // The bench's event has no waiting room; the gate's own cost is a Redis round trip measured elsewhere.
+  const admission = { require: async () => {} };
   const noEvents: InventoryEvents = { seatsChanged: async () => {}, ticketTypesChanged: async () => {} };
   const holds = pgHoldRepository(pool);
   const guard = redisSeatGuard(redis);
@@ -54,13 +56,18 @@ export async function rawPurchaseCeiling(input: {
         const want = 1 + Math.floor(Math.random() * 4);
         const seatIds = free.splice(Math.floor(Math.random() * free.length), want);
         const userId = input.userIds[user++ % input.userIds.length]!;
-        await lockSeats({ holds, guard, timer: noTimer, events: noEvents, logger: quiet }, userId, {
-          eventId,
-          seatIds,
-        });
+        await lockSeats(
+          { holds, admission, guard, timer: noTimer, events: noEvents, logger: quiet },
+          userId,
+          {
+            eventId,
+            seatIds,
+          },
+        );
         const { reservation } = await createReservation(
           {
             reservations: pgReservationRepository(pool),
+            admission,
             guard,
             timer: noTimer,
             events: noEvents,
@@ -72,7 +79,7 @@ export async function rawPurchaseCeiling(input: {
           { eventId, seatIds },
         );
         const { paymentId } = await preparePayment(
-          { payments, provider: { name: 'sandbox' }, ids: randomUUID },
+          { payments, admission, provider: { name: 'sandbox' }, ids: randomUUID },
           { reservationId: reservation.id, userId },
         );
         await confirmPayment(

@@ -291,4 +291,121 @@ describe('who may start the workflows', () => {
     expect(startsOf('reservations')).toEqual(['hold-expiry']);
     expect(startsOf('payments')).toEqual(['payment-saga']);
   });
+
+  it('lets the queue function start the admission loop and nothing else, and gives every gate the secret', () => {
+    const api = Template.fromStack(stacks.api);
+    const policyText = (fn: 'queue' | 'seats' | 'reservations' | 'payments' | 'events') => {
+      const role = stacks.api.getLogicalId(stacks.api.functions.get(fn)!.role!.node.defaultChild as never);
+      return JSON.stringify(
+        Object.values(resourcesOfType(api, 'AWS::IAM::Policy')).filter((p) =>
+          JSON.stringify((p.Properties as { Roles: unknown }).Roles).includes(role),
+        ),
+      );
+    };
+    const queue = policyText('queue');
+    expect(queue).toContain('stateMachine:tiketi-dev-admission-loop');
+    expect(queue).not.toContain('stateMachine:tiketi-dev-hold-expiry');
+    expect(queue).not.toContain('stateMachine:tiketi-dev-payment-saga');
+    const secretId = stacks.data.getLogicalId(stacks.data.admissionSecret.node.defaultChild as never);
+    for (const fn of ['queue', 'seats', 'reservations', 'payments'] as const) {
+      expect(policyText(fn), fn).toContain(secretId);
+    }
+    expect(policyText('events')).not.toContain(secretId);
+  });
+});
+
+describe('admission loop', () => {
+  const definition = loadDefinition('admissionLoop', {
+    AdmissionTickFunctionArn: 'arn:aws:lambda:test:1:function:admission-tick',
+  });
+  const states = definition.States as Record<string, AslState & Record<string, unknown>>;
+
+  it('is a Standard state machine whose one task is the admission tick function', () => {
+    const machine = machineNamed('tiketi-dev-admission-loop');
+    const { DefinitionSubstitutions, StateMachineType } = machine.Properties as {
+      DefinitionSubstitutions: Record<string, unknown>;
+      StateMachineType: string;
+    };
+    expect(StateMachineType).toBe('STANDARD');
+    const fnId = stacks.workflows.getLogicalId(stacks.workflows.admissionTickFn.node.defaultChild as never);
+    expect(DefinitionSubstitutions).toEqual({ AdmissionTickFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+  });
+
+  it('ticks, waits the period the task answers, and loops while it says continue', () => {
+    expect(definition.StartAt).toBe('Tick');
+    expect(states.Tick).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'arn:aws:lambda:test:1:function:admission-tick' },
+      Next: 'Continue?',
+    });
+    expect(states['Continue?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.continue', BooleanEquals: true, Next: 'WaitForNextTick' }],
+      Default: 'RoomQuiet',
+    });
+    expect(states.WaitForNextTick).toMatchObject({
+      Type: 'Wait',
+      SecondsPath: '$.waitSeconds',
+      Next: 'Tick',
+    });
+  });
+
+  it('retries only transient errors; any other failure waits and ticks again instead of stranding the queue', () => {
+    const retried = ((states.Tick!.Retry ?? []) as Array<{ ErrorEquals: string[] }>).flatMap(
+      (r) => r.ErrorEquals,
+    );
+    expect(retried.sort()).toEqual([...TRANSIENT].sort());
+    expect(states.Tick!.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'TickFailed' },
+    ]);
+    expect(states.TickFailed).toMatchObject({ Type: 'Pass', Next: 'WaitForNextTick' });
+  });
+
+  it('lets the tick start only its own machine (the hand-over) and publish', () => {
+    const role = stacks.workflows.getLogicalId(
+      stacks.workflows.admissionTickFn.role!.node.defaultChild as never,
+    );
+    const text = JSON.stringify(
+      Object.values(resourcesOfType(workflows, 'AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify((p.Properties as { Roles: unknown }).Roles).includes(role),
+      ),
+    );
+    expect(text).toContain('stateMachine:tiketi-dev-admission-loop');
+    expect(text).not.toContain('stateMachine:tiketi-dev-payment-saga');
+    expect(text).toContain('execute-api:ManageConnections');
+  });
+
+  it('alarms on queue length, admission lag and failed loops, from the tick log line', () => {
+    const filters = Object.values(resourcesOfType(workflows, 'AWS::Logs::MetricFilter')).map(
+      (f) =>
+        f.Properties as {
+          FilterPattern: string;
+          MetricTransformations: { MetricName: string; MetricValue: string }[];
+        },
+    );
+    expect(
+      filters
+        .map((f) => [f.MetricTransformations[0]!.MetricName, f.MetricTransformations[0]!.MetricValue])
+        .sort(),
+    ).toEqual([
+      ['WaitingRoomAdmissionLagMs', '$.lagMs'],
+      ['WaitingRoomQueueLength', '$.waiting'],
+    ]);
+    for (const f of filters) expect(f.FilterPattern).toContain('admission tick');
+    const names = Object.values(resourcesOfType(workflows, 'AWS::CloudWatch::Alarm')).map(
+      (a) => (a.Properties as { AlarmName: string }).AlarmName,
+    );
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'tiketi-dev-queue-length',
+        'tiketi-dev-admission-lag',
+        'tiketi-dev-admission-loop-failed',
+      ]),
+    );
+    workflows.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'tiketi-dev-queue-length',
+      Threshold: 50_000,
+    });
+  });
 });

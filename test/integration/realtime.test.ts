@@ -322,7 +322,7 @@ describe('reconnect and resume', () => {
     // Per-user messages reach the new connection too (user:{id} is subscribed at $connect).
     await broadcast.publish(`user:${user.user.id}`, {
       type: 'queue-entry-allowed',
-      data: { eventId: event },
+      data: { eventId: event, admissionToken: 'token', admissionExpiresAt: new Date().toISOString() },
     });
     await second.next<Msg>((m) => m.type === 'queue-entry-allowed', 2000);
   });

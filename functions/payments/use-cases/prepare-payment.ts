@@ -1,9 +1,12 @@
 import { CURRENCY, type PaymentPrepared, SANDBOX_TEST_CARDS } from '../../../shared/booking';
+import type { AdmissionGate } from '../../shared/admission/gate';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { PaymentRepository, ProviderName, ReservationForPayment } from '../ports';
 
 export interface PrepareDeps {
   payments: PaymentRepository;
+  /** The waiting room's gate: while the event's room is active, only admitted callers start paying. */
+  admission: AdmissionGate;
   /** The configured provider for new payments, and its public client key (Toss). */
   provider: { name: ProviderName; clientKey?: string };
   ids: () => string;
@@ -26,10 +29,15 @@ export function orderNameOf(r: Pick<ReservationForPayment, 'eventTitle' | 'itemC
  */
 export async function preparePayment(
   deps: PrepareDeps,
-  input: { reservationId: string; userId: string },
+  input: { reservationId: string; userId: string; admissionToken?: string },
 ): Promise<PaymentPrepared> {
   const reservation = await deps.payments.reservationForPayment(input.reservationId, input.userId);
   if (!reservation) throw new NotFoundError('NOT_FOUND', 'Reservation not found');
+  await deps.admission.require({
+    eventId: reservation.eventId,
+    userId: input.userId,
+    token: input.admissionToken,
+  });
   if (!reservation.payable) {
     throw new ConflictError(
       'RESERVATION_NOT_PENDING',

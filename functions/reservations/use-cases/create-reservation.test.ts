@@ -50,6 +50,7 @@ function fakes(outcome: CreateOutcome, existing: { id: string; requestHash: stri
   };
   const deps = {
     reservations,
+    admission: { require: async () => {} },
     guard: {
       claim: async () => ({ taken: [], claimed: [] }),
       release: async (_e: string, ids: readonly string[]) => {

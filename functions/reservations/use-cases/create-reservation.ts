@@ -1,5 +1,6 @@
 import { idempotencyKeySchema, type Reservation, type ReservationCreateBody } from '../../../shared/booking';
 import type { HoldTimer, InventoryEvents, Log, SeatGuard } from '../../seats/ports';
+import type { AdmissionGate } from '../../shared/admission/gate';
 import {
   AppError,
   ConflictError,
@@ -12,6 +13,8 @@ import { requestHash } from './request-hash';
 
 export interface CreateDeps {
   reservations: ReservationRepository;
+  /** The waiting room's gate: while the event's room is active, only admitted callers reserve. */
+  admission: AdmissionGate;
   guard: SeatGuard;
   timer: HoldTimer;
   events: InventoryEvents;
@@ -43,6 +46,7 @@ export async function createReservation(
   userId: string,
   rawKey: string | undefined,
   rawBody: ReservationCreateBody,
+  admissionToken?: string,
 ): Promise<CreateResult> {
   const key = idempotencyKeySchema.safeParse(rawKey);
   if (!key.success) {
@@ -53,6 +57,7 @@ export async function createReservation(
   }
   const body = normalise(rawBody);
   const hash = requestHash(body);
+  await deps.admission.require({ eventId: body.eventId, userId, token: admissionToken });
 
   const replay = async (): Promise<CreateResult | null> => {
     const existing = await deps.reservations.findByKey(userId, key.data);

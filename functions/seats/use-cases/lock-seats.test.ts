@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Hold } from '../../../shared/booking';
 import type { SeatChange } from '../../../shared/ws';
-import type { AppError } from '../../shared/errors';
+import { type AppError, ForbiddenError } from '../../shared/errors';
 import type { HoldRepository, LockOutcome, SeatGuard } from '../ports';
 import { lockSeats } from './lock-seats';
 import { unlockSeats } from './unlock-seats';
@@ -27,8 +27,10 @@ function fakes(options: {
   outcome?: LockOutcome | Error;
   sale?: { holdSeconds: number; onSale: boolean } | null;
   arn?: string | null;
+  refuseAdmission?: boolean;
 }) {
   const calls: string[] = [];
+  const admissions: string[] = [];
   const claimed = new Map<string, string>(); // seat → owner
   const published: SeatChange[][] = [];
   const arns: string[] = [];
@@ -71,6 +73,12 @@ function fakes(options: {
   const deps = {
     holds,
     guard,
+    admission: {
+      async require(input: { eventId: string; userId: string; token: string | undefined }) {
+        admissions.push(input.token ?? '-');
+        if (options.refuseAdmission) throw new ForbiddenError('enter through the room', 'ADMISSION_REQUIRED');
+      },
+    },
     timer: {
       async start() {
         calls.push('timer');
@@ -85,7 +93,7 @@ function fakes(options: {
     },
     logger: { warn: () => {}, error: () => {} },
   };
-  return { deps, calls, claimed, published, arns };
+  return { deps, calls, admissions, claimed, published, arns };
 }
 
 const codeOf = async (p: Promise<unknown>) => {
@@ -103,6 +111,7 @@ describe('lockSeats', () => {
     const out = await lockSeats(f.deps, USER, { eventId: EVENT, seatIds: [S1, S2] });
     expect(out.hold.seats.map((s) => s.id)).toEqual([S1, S2]);
     expect(f.calls).toEqual(['claim:2:300000', 'lock', 'timer']);
+    expect(f.admissions).toEqual(['-']);
     expect(f.arns).toEqual(['arn:exec']);
     expect(f.published).toEqual([
       [
@@ -111,6 +120,16 @@ describe('lockSeats', () => {
       ],
     ]);
     expect(JSON.stringify(f.published)).not.toContain(USER);
+  });
+
+  it("asks the waiting room with the caller's token first; its refusal claims nothing anywhere", async () => {
+    const f = fakes({ refuseAdmission: true });
+    await expect(
+      lockSeats(f.deps, USER, { eventId: EVENT, seatIds: [S1] }, { admissionToken: 'tok' }),
+    ).rejects.toMatchObject({ code: 'ADMISSION_REQUIRED' });
+    expect(f.admissions).toEqual(['tok']);
+    expect(f.calls).toEqual([]);
+    expect(f.published).toEqual([]);
   });
 
   it('starts no timer when seats are added to an existing hold', async () => {

@@ -1,9 +1,12 @@
 import type { Hold, SeatLockBody } from '../../../shared/booking';
+import type { AdmissionGate } from '../../shared/admission/gate';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
 import type { HoldRepository, HoldTimer, InventoryEvents, Log, SeatGuard } from '../ports';
 
 export interface LockDeps {
   holds: HoldRepository;
+  /** The waiting room's gate: while the event's room is active, only admitted callers lock. */
+  admission: AdmissionGate;
   guard: SeatGuard;
   timer: HoldTimer;
   events: InventoryEvents;
@@ -25,12 +28,13 @@ export async function lockSeats(
   deps: LockDeps,
   userId: string,
   body: SeatLockBody,
-  options: { unguarded?: boolean; skipFilter?: boolean } = {},
+  options: { unguarded?: boolean; skipFilter?: boolean; admissionToken?: string } = {},
 ): Promise<{ hold: Hold }> {
   const { eventId, seatIds } = body;
   const sale = await deps.holds.saleInfo(eventId);
   if (!sale) throw new NotFoundError('EVENT_NOT_FOUND', 'Event not found');
   if (!sale.onSale) throw new ConflictError('EVENT_NOT_ON_SALE', 'This event is not on sale');
+  await deps.admission.require({ eventId, userId, token: options.admissionToken });
 
   let claimed: string[] = [];
   if (!options.unguarded && !options.skipFilter) {

@@ -129,6 +129,11 @@ export class ApiStack extends Stack {
         'PaymentSagaRef',
         workflowMachineName(config, 'payment-saga'),
       ),
+      admissionLoop: sfn.StateMachine.fromStateMachineName(
+        this,
+        'AdmissionLoopRef',
+        workflowMachineName(config, 'admission-loop'),
+      ),
       webSocket: {
         endpoint: this.webSocketStage.callbackUrl,
         grantManage: (fn) => {

@@ -60,6 +60,8 @@ export class DataStack extends Stack {
   readonly redisAuthSecret: secretsmanager.Secret;
   readonly connectionsTable: dynamodb.Table;
   readonly jwtSigningKey: secretsmanager.Secret;
+  /** The waiting room's admission-token HMAC secret, JSON { secret }. */
+  readonly admissionSecret: secretsmanager.Secret;
   readonly tossSecret?: secretsmanager.Secret;
   readonly jwksParameter: ssm.StringParameter;
   /** Everything application Lambdas may be wired to (see runtime-env.ts). */
@@ -234,6 +236,23 @@ export class DataStack extends Stack {
       );
     }
 
+    // --- Waiting-room admission tokens -----------------------------------------------------------------------
+    this.admissionSecret = new secretsmanager.Secret(this, 'AdmissionTokenSecret', {
+      description: `${name} waiting-room admission-token HMAC secret, JSON { secret }`,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'secret',
+        excludePunctuation: true,
+        includeSpace: false,
+        passwordLength: 64,
+      },
+    });
+    acknowledge(
+      this.admissionSecret,
+      'AwsSolutions-SMG4',
+      'Admission tokens live minutes; rotating the secret would void every admitted shopper mid-purchase. Rotation needs verification against the previous secret too; planned, not yet built.',
+    );
+
     // --- JWT signing key ------------------------------------------------------------------------------------
     this.jwtSigningKey = new secretsmanager.Secret(this, 'JwtSigningKey', {
       description: `${name} RS256 access-token signing key, JSON { privateKeyPem, kid }; written by Custom::TiketiJwtKeys`,
@@ -337,6 +356,7 @@ export class DataStack extends Stack {
         authSecret: this.redisAuthSecret,
       },
       jwtSigningKey: this.jwtSigningKey,
+      admissionSecret: this.admissionSecret,
       jwksParameter: this.jwksParameter,
       connectionsTable: this.connectionsTable,
       tossSecret: this.tossSecret,

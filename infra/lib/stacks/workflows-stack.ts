@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,7 +22,7 @@ export interface WorkflowsStackProps extends StackProps {
   readonly api: ApiStack;
 }
 
-export type WorkflowMachine = 'hold-expiry' | 'payment-saga';
+export type WorkflowMachine = 'hold-expiry' | 'payment-saga' | 'admission-loop';
 
 /** State machine names are fixed per stage: the API stack refers to them by name (see ApiStack). */
 export const workflowMachineName = (config: StageConfig, machine: WorkflowMachine) =>
@@ -49,6 +50,10 @@ export class WorkflowsStack extends Stack {
   readonly sweepExpiredFn: AppFunction;
   readonly paymentTasksFn: AppFunction;
   readonly reconcilePaymentsFn: AppFunction;
+  readonly admissionTickFn: AppFunction;
+  readonly admissionLoop: sfn.StateMachine;
+  /** Queue length, admission lag, failed loops (no actions yet, like the realtime alarms). */
+  readonly queueAlarms: cloudwatch.Alarm[] = [];
   readonly holdExpiry: sfn.StateMachine;
   readonly paymentSaga: sfn.StateMachine;
   readonly expirySweepSchedule: events.Rule;
@@ -88,6 +93,29 @@ export class WorkflowsStack extends Stack {
     this.paymentSaga = this.machine('PaymentSaga', 'payment-saga', 'paymentSaga', {
       PaymentTasksFunctionArn: this.paymentTasksFn,
     });
+
+    // --- Waiting-room admission loop ---------------------------------------------------------------------------
+    this.admissionTickFn = new AppFunction(this, 'AdmissionTickFn', {
+      config,
+      entry: 'functions/queue/admission-tick.ts',
+      description:
+        'Waiting-room admission tick: admit in ticket order within capacity and rate, expire sessions, publish the room',
+      ...inVpc,
+    });
+    // The tick hands over to a fresh execution of its own machine: referenced by its fixed name, as the API
+    // stack does, so the grant does not make the function depend on the machine that invokes it.
+    wireRuntime(this.admissionTickFn, FUNCTION_PARTS.admissionTick, {
+      ...api.runtime,
+      admissionLoop: sfn.StateMachine.fromStateMachineName(
+        this,
+        'AdmissionLoopRef',
+        workflowMachineName(config, 'admission-loop'),
+      ),
+    });
+    this.admissionLoop = this.machine('AdmissionLoop', 'admission-loop', 'admissionLoop', {
+      AdmissionTickFunctionArn: this.admissionTickFn,
+    });
+    this.watchAdmissionLoop(config);
 
     // --- Backstop sweep --------------------------------------------------------------------------------------
     this.sweepExpiredFn = new AppFunction(this, 'SweepExpiredFn', {
@@ -169,6 +197,62 @@ export class WorkflowsStack extends Stack {
         },
       },
     };
+  }
+
+  /**
+   * The tick logs one `admission tick` line per tick per active room; metric filters turn its `waiting` and
+   * `lagMs` into metrics: a queue longer than the stage expects, and a loop more than 5 s late for 3 minutes
+   * (stalled or throttled), alarm; so does any failed loop execution.
+   */
+  private watchAdmissionLoop(config: StageConfig): void {
+    const namespace = `TIKETI/${config.stage}`;
+    const filter = (id: string, metricName: string, field: string) =>
+      new logs.MetricFilter(this, id, {
+        logGroup: this.admissionTickFn.logGroup,
+        metricNamespace: namespace,
+        metricName,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'admission tick'),
+        metricValue: `$.${field}`,
+      }).metric({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) });
+    const alarm = (
+      id: string,
+      description: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      periods: number,
+    ) =>
+      this.queueAlarms.push(
+        new cloudwatch.Alarm(this, `${id}Alarm`, {
+          alarmName: `${prefix(config)}-${id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`,
+          alarmDescription: `${prefix(config)}: ${description}`,
+          metric,
+          threshold,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: periods,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    alarm(
+      'QueueLength',
+      `more than ${config.waitingRoom.queueLengthAlarm} people waiting in one room`,
+      filter('QueueLengthMetric', 'WaitingRoomQueueLength', 'waiting'),
+      config.waitingRoom.queueLengthAlarm,
+      1,
+    );
+    alarm(
+      'AdmissionLag',
+      'admission ticks more than 5 s late for 3 minutes (the loop stalls or is throttled)',
+      filter('AdmissionLagMetric', 'WaitingRoomAdmissionLagMs', 'lagMs'),
+      5_000,
+      3,
+    );
+    alarm(
+      'AdmissionLoopFailed',
+      'an admission loop execution failed (the next join restarts it once its lease lapses)',
+      this.admissionLoop.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      0,
+      1,
+    );
   }
 
   private machine(

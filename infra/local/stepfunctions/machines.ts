@@ -35,6 +35,12 @@ export const LOCAL_STATE_MACHINES: readonly LocalStateMachineSpec[] = [
     envVar: 'PAYMENT_SAGA_STATE_MACHINE_ARN',
     tasks: { PaymentTasksFunctionArn: localFunction('payment-tasks', 'functions/payments/saga.ts') },
   },
+  {
+    name: 'admission-loop',
+    definition: 'admissionLoop',
+    envVar: 'ADMISSION_LOOP_STATE_MACHINE_ARN',
+    tasks: { AdmissionTickFunctionArn: localFunction('admission-tick', 'functions/queue/admission-tick.ts') },
+  },
 ];
 
 export const localMachineName = (name: string) => `tiketi-local-${name}`;

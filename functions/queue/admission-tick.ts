@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { isTransientDbError } from '../shared/db';
+import { TransientError } from '../shared/errors';
+import { getTickDeps, logger } from './deps';
+import { admissionTick } from './use-cases/admission-tick';
+
+/**
+ * Task of the admission-loop state machine: `{ eventId, iteration }` → `{ eventId, continue, iteration,
+ * waitSeconds, admitted }`. Bad input fails the execution (never retried); connection-level faults of PostgreSQL
+ * or Redis surface as TransientError, which the state machine retries.
+ */
+const inputSchema = z.object({ eventId: z.uuid(), iteration: z.int().nonnegative().optional() });
+
+export async function handler(payload: unknown) {
+  const input = inputSchema.parse(payload);
+  try {
+    return await admissionTick(await getTickDeps(), input);
+  } catch (error) {
+    const redisDown = /Connection is closed|ECONNREFUSED|MaxRetriesPerRequest/i.test(
+      String((error as Error)?.message),
+    );
+    if (isTransientDbError(error) || redisDown) {
+      logger.warn('admission tick failed transiently', { eventId: input.eventId, error });
+      throw new TransientError('admission tick failed transiently', { cause: error });
+    }
+    throw error;
+  }
+}
