@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import { eventKeys } from '../features/events/api/event-keys';
+import { createAdmissionStore, safeSessionStorage } from '../lib/admission';
 import { type ApiClient, ApiClientProvider, createApiClient, isApiError } from '../lib/api';
 import { I18nProvider } from '../lib/i18n';
 import { RealtimeProvider } from '../lib/realtime';
@@ -24,7 +25,9 @@ function createQueryClient(): QueryClient {
 
 function createClient(config: RuntimeConfig): ApiClient {
   const session = createSessionStore({ storage: safeLocalStorage() });
-  return createApiClient({ baseUrl: config.apiUrl, session });
+  // Waiting-room admissions last for the tab (a reload keeps them; another tab goes through the room).
+  const admission = createAdmissionStore({ storage: safeSessionStorage() });
+  return createApiClient({ baseUrl: config.apiUrl, session, admission });
 }
 
 export function AppProvider({ config, children }: { config: RuntimeConfig; children: ReactNode }) {

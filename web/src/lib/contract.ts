@@ -43,6 +43,14 @@ export {
 } from '../../../shared/domain';
 export { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
 export {
+  ADMISSION_HEADER,
+  type QueueEntryAllowed,
+  type QueueLeft,
+  type QueueRoom,
+  type QueueStatus,
+  type QueueTicket,
+} from '../../../shared/queue';
+export {
   type AuthResult,
   buildPath,
   type EventList,

@@ -26,6 +26,7 @@ type ParamlessKey =
   | 'error.admissionRequired'
   | 'error.notFound'
   | 'error.eventNotFound'
+  | 'error.notInQueue'
   | 'error.conflict'
   | 'error.payloadTooLarge'
   | 'error.tooManyRequests'
@@ -78,6 +79,7 @@ const MESSAGES: Record<ApiErrorCode, Describe> = {
   NOT_FOUND: () => simple('error.notFound'),
   ROUTE_NOT_FOUND: () => simple('error.notFound'),
   EVENT_NOT_FOUND: () => simple('error.eventNotFound'),
+  NOT_IN_QUEUE: () => simple('error.notInQueue'),
   EMAIL_TAKEN: () => simple('auth.error.emailTaken'),
   SEAT_UNAVAILABLE: (error) => {
     const count = unavailableSeatIds(error).length;

@@ -1,5 +1,6 @@
 import { useParams } from 'react-router';
 import { Checkout } from '../../features/reservations/components/checkout';
+import { RefusedAdmissionRoom } from '../../features/waiting-room/components/refused-admission-room';
 import { RequireSignIn } from '../require-sign-in';
 
 export function CheckoutRoute() {
@@ -7,6 +8,8 @@ export function CheckoutRoute() {
   return (
     <RequireSignIn>
       <Checkout key={reservationId} reservationId={reservationId} />
+      {/* Paying needs a live waiting-room admission while the event's room is on: refused, enter it again. */}
+      <RefusedAdmissionRoom />
     </RequireSignIn>
   );
 }

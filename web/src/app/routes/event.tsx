@@ -5,12 +5,15 @@ import { EventDetail } from '../../features/events/components/event-detail';
 import { GaTicketSelection } from '../../features/reservations/components/ga-ticket-selection';
 import { ReserveButton } from '../../features/reservations/components/reserve-button';
 import { SeatBooking } from '../../features/seat-map/components/seat-booking';
+import { WaitingRoomGate } from '../../features/waiting-room/components/waiting-room-gate';
 import type { EventDetail as EventDetailData } from '../../lib/contract';
 import { useI18n } from '../../lib/i18n';
 
 /**
  * The event page: the event's detail, and (while on sale) its booking UI: the live seat map for seated
- * events, ticket-type steppers for general admission. Composed here because booking spans features.
+ * events, ticket-type steppers for general admission. Composed here because booking spans features. For an
+ * event with a waiting room, a signed-in user goes through the room first (full screen over the page); the
+ * booking UI appears once admitted.
  */
 export function EventRoute() {
   const { id } = useParams();
@@ -24,25 +27,32 @@ function EventBooking({ event }: { event: EventDetailData }) {
   const location = useLocation();
   const signInHref = loginPathFor(`${location.pathname}${location.search}`);
 
-  if (!event.hasSeatMap) {
-    return <GaTicketSelection event={event} signedIn={signedIn} signInHref={signInHref} />;
-  }
   return (
-    <SeatBooking
+    <WaitingRoomGate
       eventId={event.id}
-      maxSeatsPerUser={event.maxSeatsPerUser}
-      signedIn={signedIn}
-      userId={user?.id ?? null}
-      signInHref={signInHref}
-      renderReserve={(hold, { refreshHold, busy }) => (
-        <ReserveButton
-          body={{ eventId: event.id, seatIds: hold.seats.map((seat) => seat.id) }}
-          label={t('hold.reserve', { count: hold.seats.length })}
-          disabled={busy}
-          maxSeats={hold.maxSeats}
-          onRefused={refreshHold}
+      enabled={signedIn && event.waitingRoom !== null}
+      eventTitle={event.title}
+    >
+      {event.hasSeatMap ? (
+        <SeatBooking
+          eventId={event.id}
+          maxSeatsPerUser={event.maxSeatsPerUser}
+          signedIn={signedIn}
+          userId={user?.id ?? null}
+          signInHref={signInHref}
+          renderReserve={(hold, { refreshHold, busy }) => (
+            <ReserveButton
+              body={{ eventId: event.id, seatIds: hold.seats.map((seat) => seat.id) }}
+              label={t('hold.reserve', { count: hold.seats.length })}
+              disabled={busy}
+              maxSeats={hold.maxSeats}
+              onRefused={refreshHold}
+            />
+          )}
         />
+      ) : (
+        <GaTicketSelection event={event} signedIn={signedIn} signInHref={signInHref} />
       )}
-    />
+    </WaitingRoomGate>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { memoryStorage } from '../../test-utils/memory-storage';
+import { createAdmissionStore } from '../admission';
 import type { AuthResult, User } from '../contract';
 import { resetServerClock, serverClockOffset } from '../server-clock';
 import { createSessionStore, REFRESH_TOKEN_KEY } from '../session/session-store';
@@ -408,5 +409,131 @@ describe('server clock', () => {
     } finally {
       resetServerClock();
     }
+  });
+});
+
+describe('waiting-room admission', () => {
+  const EVENT = '0b8f2c9e-4a51-4f6e-9d3b-2f7f1d1a0a01';
+  const OTHER_EVENT = '5d2c6a1f-7e34-4b8a-8c9d-1e2f3a4b5c6d';
+  const SEAT = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+  const RESERVATION = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
+  const PAYMENT = '9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a';
+
+  function setup(respond: (call: Call) => Response = () => json(200, {})) {
+    const { session } = signedInSession();
+    const admission = createAdmissionStore({ storage: memoryStorage() });
+    admission.set(EVENT, { token: 'admit-me', expiresAt: new Date(Date.now() + 600_000).toISOString() });
+    const { fetch, calls } = fakeFetch(respond);
+    const client = createApiClient({ baseUrl: '', session, fetch, admission });
+    return { client, calls, admission };
+  }
+
+  const admissionHeader = (call: Call | undefined) => call?.headers['x-admission-token'];
+
+  it('sends X-Admission-Token on the three admission routes, for the right event', async () => {
+    // Prepare
+    const { client, calls } = setup();
+
+    // Act
+    await client.call('seats.lock', { body: { eventId: EVENT, seatIds: [SEAT] } });
+    await client.call('reservations.create', {
+      body: { eventId: EVENT, seatIds: [SEAT] },
+      headers: { 'Idempotency-Key': 'attempt-1234' },
+    });
+    await client.call('payments.prepare', {
+      body: { reservationId: RESERVATION },
+      headers: { 'Idempotency-Key': 'attempt-5678' },
+      admissionEventId: EVENT,
+    });
+
+    // Assess
+    expect(calls.map((call) => [call.url, admissionHeader(call)])).toEqual([
+      ['/api/v1/seats/lock', 'admit-me'],
+      ['/api/v1/reservations', 'admit-me'],
+      ['/api/v1/payments/prepare', 'admit-me'],
+    ]);
+    expect(calls[1]?.headers['Idempotency-Key']).toBe('attempt-1234');
+  });
+
+  it('sends no admission token elsewhere, for another event, or when the event is unknown', async () => {
+    // Prepare
+    const { client, calls } = setup();
+
+    // Act
+    await client.call('seats.unlock', { body: { eventId: EVENT, seatIds: [SEAT] } });
+    await client.call('seats.hold', { params: { eventId: EVENT } });
+    await client.call('payments.confirm', {
+      body: { paymentId: PAYMENT, paymentKey: 'sandbox-key' },
+      headers: { 'Idempotency-Key': 'attempt-9999' },
+      admissionEventId: EVENT,
+    });
+    await client.call('events.get', { params: { id: EVENT } });
+    await client.call('seats.lock', { body: { eventId: OTHER_EVENT, seatIds: [SEAT] } });
+    await client.call('payments.prepare', {
+      body: { reservationId: RESERVATION },
+      headers: { 'Idempotency-Key': 'attempt-5678' },
+    });
+
+    // Assess
+    expect(calls).toHaveLength(6);
+    expect(calls.map(admissionHeader)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('does not let a caller forge the admission header', async () => {
+    const { client, calls, admission } = setup();
+    admission.drop(EVENT);
+    await client.call('seats.lock', {
+      body: { eventId: EVENT, seatIds: [SEAT] },
+      headers: { 'X-Admission-Token': 'forged' },
+    });
+    expect(Object.keys(calls[0]?.headers ?? {}).map((name) => name.toLowerCase())).not.toContain(
+      'x-admission-token',
+    );
+  });
+
+  it('403 ADMISSION_REQUIRED drops the token and records the refusal, so the room shows again', async () => {
+    // Prepare
+    const { client, admission } = setup(() =>
+      json(403, { error: { code: 'ADMISSION_REQUIRED', message: 'Enter through the waiting room' } }),
+    );
+
+    // Act
+    const error = await client
+      .call('seats.lock', { body: { eventId: EVENT, seatIds: [SEAT] } })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ status: 403, code: 'ADMISSION_REQUIRED' });
+    expect(admission.token(EVENT)).toBeNull();
+    expect(admission.refusals(EVENT)).toBe(1);
+    expect(admission.refusedEvents()).toEqual([EVENT]);
+  });
+
+  it('a refused payment prepare is attributed to the event named by the caller', async () => {
+    const { client, admission } = setup(() =>
+      json(403, { error: { code: 'ADMISSION_REQUIRED', message: 'Enter through the waiting room' } }),
+    );
+    await client
+      .call('payments.prepare', {
+        body: { reservationId: RESERVATION },
+        headers: { 'Idempotency-Key': 'attempt-5678' },
+        admissionEventId: EVENT,
+      })
+      .catch(() => undefined);
+    expect(admission.refusedEvents()).toEqual([EVENT]);
+  });
+
+  it('keeps the token on other refusals', async () => {
+    const { client, admission } = setup(() => json(403, { error: { code: 'FORBIDDEN', message: 'No' } }));
+    await client.call('seats.lock', { body: { eventId: EVENT, seatIds: [SEAT] } }).catch(() => undefined);
+    expect(admission.token(EVENT)).toBe('admit-me');
+    expect(admission.refusals(EVENT)).toBe(0);
   });
 });

@@ -1,4 +1,6 @@
+import { type AdmissionStore, createAdmissionStore } from '../admission';
 import {
+  ADMISSION_HEADER,
   type AuthResult,
   buildPath,
   type RouteBody,
@@ -36,9 +38,15 @@ export type ApiCallOptions<I extends RouteId> = Slot<'params', RouteParams<I>> &
     readonly signal?: AbortSignal;
     /**
      * Extra request headers (`Idempotency-Key`…). They cannot replace the ones the client owns
-     * (Authorization, Accept, Content-Type).
+     * (Authorization, Accept, Content-Type, X-Admission-Token).
      */
     readonly headers?: Readonly<Record<string, string>>;
+    /**
+     * On the routes marked `admission` (seat lock, reservation, payment prepare): the event whose waiting-room
+     * admission token to send, when the body does not name it (`payments.prepare` carries only the
+     * reservation). Defaults to the body's `eventId`.
+     */
+    readonly admissionEventId?: string;
   };
 
 type ApiCallArgs<I extends RouteId> =
@@ -59,6 +67,8 @@ export interface ApiClient {
   /** Clears the session at once, then revokes the refresh token family (best effort). */
   signOut(): Promise<void>;
   readonly session: SessionStore;
+  /** Waiting-room admission tokens, sent as `X-Admission-Token` on the `admission` routes. */
+  readonly admission: AdmissionStore;
 }
 
 type Lock = <T>(name: string, task: () => Promise<T>) => Promise<T>;
@@ -76,11 +86,22 @@ export interface ApiClientOptions {
   /** Called when a refresh is refused and the session was cleared (e.g. to show "session expired"). */
   onSessionExpired?: () => void;
   timeoutMs?: number;
+  /** Where admission tokens live (the browser: sessionStorage); defaults to memory only. */
+  admission?: AdmissionStore;
 }
 
 const REFRESH_LOCK = 'tiketi.auth.refresh';
 /** Headers the client sets itself; `options.headers` cannot override them. */
-const OWN_HEADERS = new Set(['authorization', 'accept', 'content-type']);
+const OWN_HEADERS = new Set(['authorization', 'accept', 'content-type', ADMISSION_HEADER]);
+
+/** The event an `admission` route call is for: the explicit option, else the body's `eventId`. */
+function admissionEventOf(route: RouteDef, request: { body?: unknown; admissionEventId?: string }) {
+  if (!route.admission) return undefined;
+  if (request.admissionEventId) return request.admissionEventId;
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || !('eventId' in body)) return undefined;
+  return typeof body.eventId === 'string' ? body.eventId : undefined;
+}
 
 function defaultLock(): Lock | undefined {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
@@ -121,6 +142,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = apiBaseFrom(options.baseUrl);
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const lock = options.lock ?? defaultLock();
+  const admission = options.admission ?? createAdmissionStore();
   let refreshInFlight: Promise<string | null> | null = null;
 
   interface Request {
@@ -129,6 +151,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     body?: unknown;
     signal?: AbortSignal;
     headers?: Readonly<Record<string, string>>;
+    admissionEventId?: string;
   }
 
   async function send(route: RouteDef, request: Request, token: string | null): Promise<Response> {
@@ -140,6 +163,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     headers.Accept = 'application/json';
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
+    // Read per send: a retry after a token refresh picks up an admission granted meanwhile.
+    const admissionEvent = admissionEventOf(route, request);
+    const admissionToken = admissionEvent ? admission.token(admissionEvent) : null;
+    if (admissionToken) headers[ADMISSION_HEADER] = admissionToken;
     try {
       const sentAt = Date.now();
       const response = await fetchImpl(url, {
@@ -250,7 +277,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
     }
 
-    if (!response.ok) throw await parseErrorResponse(response);
+    if (!response.ok) {
+      const error = await parseErrorResponse(response);
+      // The waiting room is on and this tab's admission is missing or over: forget it, so the room shows again.
+      const admissionEvent = admissionEventOf(route, opts);
+      if (error.code === 'ADMISSION_REQUIRED' && admissionEvent) admission.refuse(admissionEvent);
+      throw error;
+    }
     return (await readBody(response)) as ApiResult<I>;
   }
 
@@ -269,5 +302,5 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (refreshToken) await revoke(refreshToken);
   }
 
-  return { call, refresh, signOut, session };
+  return { call, refresh, signOut, session, admission };
 }

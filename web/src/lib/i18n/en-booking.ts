@@ -16,6 +16,7 @@ export const enBooking: { readonly [K in keyof typeof koBooking]: string } = {
   'error.admissionRequired': 'Please enter through the waiting room before booking.',
   'error.notFound': 'What you asked for could not be found.',
   'error.eventNotFound': 'Event not found.',
+  'error.notInQueue': 'You are not in the waiting room for this event. Join it again to get a place.',
   'error.conflict': 'This clashed with another change. Reload and try again.',
   'error.payloadTooLarge': 'The request is too large.',
   'error.seatUnavailable': 'Someone else has just taken that seat. Please choose another.',

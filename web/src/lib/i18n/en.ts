@@ -1,4 +1,5 @@
 import { enBooking } from './en-booking';
+import { enQueue } from './en-queue';
 import type { MessageKey } from './ko';
 
 /**
@@ -139,4 +140,5 @@ export const en: { readonly [K in MessageKey]: string } = {
   'auth.error.accountLockedNoTime': 'Too many failed attempts; the account is locked. Try again later.',
 
   ...enBooking,
+  ...enQueue,
 };

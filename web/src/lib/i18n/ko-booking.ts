@@ -17,6 +17,7 @@ export const koBooking = {
   'error.admissionRequired': '대기열을 거쳐 입장한 뒤에 예매할 수 있습니다.',
   'error.notFound': '요청한 정보를 찾을 수 없습니다.',
   'error.eventNotFound': '공연을 찾을 수 없습니다.',
+  'error.notInQueue': '이 공연의 대기열에 들어가 있지 않습니다. 다시 입장해 순번을 받아 주세요.',
   'error.conflict': '다른 변경과 충돌했습니다. 새로고침한 뒤 다시 시도해 주세요.',
   'error.payloadTooLarge': '요청이 너무 큽니다.',
   'error.seatUnavailable': '선택한 좌석이 이미 다른 분께 선점되었습니다. 다른 좌석을 선택해 주세요.',

@@ -1,4 +1,5 @@
 import { koBooking } from './ko-booking';
+import { koQueue } from './ko-queue';
 
 /**
  * Korean (default) dictionary: the source of truth for message keys. `{name}` placeholders are typed: `t()`
@@ -140,6 +141,7 @@ export const ko = {
   'auth.error.accountLockedNoTime': '로그인 시도가 너무 많아 계정이 잠겼습니다. 잠시 후 다시 시도해 주세요.',
 
   ...koBooking,
+  ...koQueue,
 } as const satisfies Record<string, string>;
 
 export type Ko = typeof ko;

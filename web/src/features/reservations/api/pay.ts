@@ -24,9 +24,10 @@ interface PendingConfirm {
  * Pays a pending reservation: `payments.prepare` (once per payment attempt), then `payments.confirm` with the
  * sandbox paymentKey built from the card. Both carry an Idempotency-Key. Retrying after an unknown outcome
  * resends the very same request (same key, same paymentKey), so the provider never charges twice; a definite
- * refusal of the confirm (PAYMENT_NOT_CONFIRMABLE…) starts over with a new prepare.
+ * refusal of the confirm (PAYMENT_NOT_CONFIRMABLE…) starts over with a new prepare. The prepare carries the
+ * event's waiting-room admission token (`eventId`: the reservation's event).
  */
-export function usePay(reservationId: string) {
+export function usePay(reservationId: string, eventId: string) {
   const client = useApiClient();
   const queryClient = useQueryClient();
   const [prepareKeys] = useState(() => createAttemptKeys());
@@ -38,7 +39,12 @@ export function usePay(reservationId: string) {
     mutationFn: async (card: string): Promise<PaymentStatusResult> => {
       if (!prepared.current || prepared.current.reservationId !== reservationId) {
         prepared.current = await withAttemptKey(prepareKeys, reservationId, (key) =>
-          client.call('payments.prepare', { body: { reservationId }, headers: { 'Idempotency-Key': key } }),
+          client.call('payments.prepare', {
+            body: { reservationId },
+            headers: { 'Idempotency-Key': key },
+            // The body names only the reservation: say which event's waiting-room admission to send.
+            admissionEventId: eventId,
+          }),
         );
       }
       if (prepared.current.provider !== 'sandbox')

@@ -85,7 +85,7 @@ function CheckoutView({ reservation, onRefresh }: { reservation: Reservation; on
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const titleId = useId();
-  const pay = usePay(reservation.id);
+  const pay = usePay(reservation.id, reservation.eventId);
   const [attempt, setAttempt] = useState<Attempt | null>(null);
   // A payment already under way when the page opened (a reload while it was being confirmed): follow it.
   const [openedAt] = useState(() => Date.now());

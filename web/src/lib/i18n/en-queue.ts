@@ -1,0 +1,40 @@
+import type { koQueue } from './ko-queue';
+
+/** English waiting-room messages: exactly the keys of `koQueue` (checked by tsc), same placeholders (i18n.test). */
+export const enQueue: { readonly [K in keyof typeof koQueue]: string } = {
+  'queue.title': 'You are in the waiting room',
+  'queue.body':
+    'Many people are booking right now, so everyone gets in in order of arrival. When it is your turn this window closes and you continue booking. Refreshing or a brief connection drop keeps your place.',
+  'queue.position': 'Your place in line',
+  'queue.positionValue': 'No. {position}',
+  'queue.ahead': 'People ahead of you',
+  'queue.aheadValue': '{count}',
+  'queue.eta': 'Estimated wait',
+  'queue.eta.unknown': 'Calculating…',
+  'queue.eta.soon': 'Any moment now',
+  'queue.eta.seconds': 'About {seconds} s',
+  'queue.eta.minutes': 'About {minutes} min {seconds} s',
+  'queue.eta.hours': 'About {hours} h {minutes} min',
+  'queue.progress': 'Progress to the front',
+  'queue.progressValue': '{percent}% of the way',
+  'queue.announce': 'You are now number {position}, with {count} people ahead of you.',
+  'queue.preQueue': 'You are in the pre-queue. Places are drawn at random when sales open at {time}.',
+  'queue.preQueueDrawing': 'Drawing places…',
+  'queue.soldOutTitle': 'Sold out for now',
+  'queue.soldOutBody':
+    'No seats or tickets are left. If some come back (cancellations, expired holds), people are let in in order, so keep this window open.',
+  'queue.connectionIdle': 'No live connection',
+  'queue.polling': 'Checking your place every few seconds.',
+  'queue.retrying': 'Cannot reach the server; retrying. Your place is kept.',
+  'queue.leave': 'Leave the waiting room',
+  'queue.leaveConfirm': 'If you leave you lose your place. Leave anyway?',
+  'queue.leaveYes': 'Leave',
+  'queue.stay': 'Keep waiting',
+  'queue.joining': 'Checking the waiting room…',
+  'queue.waitingNote': 'Waiting for your turn in the waiting room. You can book once you are in.',
+  'queue.joinError': 'Could not enter the waiting room',
+  'queue.leftTitle': 'You left the waiting room',
+  'queue.leftBody': 'To book, enter the waiting room again; you will get a new place.',
+  'queue.rejoin': 'Enter the waiting room again',
+  'queue.admitted': 'You are in. Continue booking.',
+};
