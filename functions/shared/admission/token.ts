@@ -34,8 +34,10 @@ export function verifyAdmissionToken(
   if (!token || token.length > 1024) return null;
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION) return null;
-  const expected = mac(secret, `${parts[0]}.${parts[1]}`);
-  const given = Buffer.from(parts[2]!, 'base64url');
+  // Compared as canonical text, not decoded bytes: base64url's unused low bits would otherwise let several
+  // spellings of one signature pass.
+  const expected = Buffer.from(mac(secret, `${parts[0]}.${parts[1]}`).toString('base64url'));
+  const given = Buffer.from(parts[2]!);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const p = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
