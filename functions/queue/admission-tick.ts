@@ -6,7 +6,7 @@ import { admissionTick } from './use-cases/admission-tick';
 
 /**
  * Task of the admission-loop state machine: `{ eventId, iteration }` → `{ eventId, continue, iteration,
- * waitSeconds, admitted }`. Bad input fails the execution (never retried); connection-level faults of PostgreSQL
+ * nextTickAt, admitted }`. Bad input fails the execution (never retried); connection-level faults of PostgreSQL
  * or Redis surface as TransientError, which the state machine retries.
  */
 const inputSchema = z.object({ eventId: z.uuid(), iteration: z.int().nonnegative().optional() });

@@ -331,7 +331,7 @@ describe('admission loop', () => {
     expect(DefinitionSubstitutions).toEqual({ AdmissionTickFunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] } });
   });
 
-  it('ticks, waits the period the task answers, and loops while it says continue', () => {
+  it('ticks, waits until the next tick is due, and loops while the task says continue', () => {
     expect(definition.StartAt).toBe('Tick');
     expect(states.Tick).toMatchObject({
       Type: 'Task',
@@ -344,9 +344,11 @@ describe('admission loop', () => {
       Choices: [{ Variable: '$.continue', BooleanEquals: true, Next: 'WaitForNextTick' }],
       Default: 'RoomQuiet',
     });
+    // Due one period after the tick started, so a long tick (many admissions to announce) is not followed by a
+    // full period of waiting as well.
     expect(states.WaitForNextTick).toMatchObject({
       Type: 'Wait',
-      SecondsPath: '$.waitSeconds',
+      TimestampPath: '$.nextTickAt',
       Next: 'Tick',
     });
   });
@@ -359,7 +361,8 @@ describe('admission loop', () => {
     expect(states.Tick!.Catch).toEqual([
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'TickFailed' },
     ]);
-    expect(states.TickFailed).toMatchObject({ Type: 'Pass', Next: 'WaitForNextTick' });
+    expect(states.TickFailed).toMatchObject({ Type: 'Pass', Next: 'WaitAfterFailure' });
+    expect(states.WaitAfterFailure).toMatchObject({ Type: 'Wait', Seconds: 5, Next: 'Tick' });
   });
 
   it('lets the tick start only its own machine (the hand-over) and publish', () => {

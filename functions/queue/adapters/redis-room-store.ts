@@ -151,9 +151,11 @@ local st = redis.call('HMGET', K_STATE, 'serving', 'lastTick', 'budget')
 local serving = tonumber(st[1] or '0')
 local last = tonumber(st[2] or '0')
 if last == 0 or last > now then last = now - 1000 end
--- The rate budget accrues with time, capped so a stalled loop cannot release a burst.
-local budget = tonumber(st[3] or '0') + rate * (now - last) / 1000
-local cap = math.max(rate * 2, 1)
+-- The rate budget accrues with time; a late tick may catch up on up to 5 s, no more, so a stalled loop cannot
+-- release a burst.
+local elapsed = (now - last) / 1000
+local budget = tonumber(st[3] or '0') + rate * elapsed
+local cap = math.max(rate * math.min(5, math.max(2, elapsed)), 1)
 if budget > cap then budget = cap end
 local admitted = {}
 local skipped = 0

@@ -33,7 +33,8 @@ export interface TickOutput {
   eventId: string;
   continue: boolean;
   iteration: number;
-  waitSeconds: number;
+  /** When the next tick is due: one period after this one started (the state machine's Wait TimestampPath). */
+  nextTickAt: string;
   admitted: number;
 }
 
@@ -70,10 +71,12 @@ async function inBatches<T>(items: T[], run: (item: T) => Promise<void>) {
 export async function admissionTick(deps: TickDeps, input: TickInput): Promise<TickOutput> {
   const { eventId } = input;
   const iteration = (input.iteration ?? 0) + 1;
-  const stop = { eventId, continue: false, iteration, waitSeconds: deps.tickSeconds, admitted: 0 };
+  const now = deps.now();
+  // Measured from the start: a tick that took long (many admissions to announce) is followed at once.
+  const nextTickAt = new Date(now + deps.tickSeconds * 1000).toISOString();
+  const stop = { eventId, continue: false, iteration, nextTickAt, admitted: 0 };
   const settings = await deps.settings(eventId);
   if (!settings?.room) return stop;
-  const now = deps.now();
   const opensAt = settings.salesOpenAt.getTime();
   const saleOpen = settings.status === 'on_sale' && opensAt <= now && now < settings.salesCloseAt.getTime();
 

@@ -267,7 +267,13 @@ describe('admissionTick', () => {
     const out = await admissionTick(deps, { eventId: EVENT, iteration: 4 });
     await admissionTick(deps, { eventId: EVENT, iteration: 5 });
     // Assess
-    expect(out).toEqual({ eventId: EVENT, continue: true, iteration: 5, waitSeconds: 1, admitted: 1 });
+    expect(out).toEqual({
+      eventId: EVENT,
+      continue: true,
+      iteration: 5,
+      nextTickAt: new Date(NOW + 1_000).toISOString(),
+      admitted: 1,
+    });
     expect(seen.draws).toBeGreaterThanOrEqual(2);
     expect(seen.tickInputs[0]).toMatchObject({
       saleOpen: true,
