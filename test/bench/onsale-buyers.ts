@@ -1,7 +1,8 @@
 import { createPrivateKey, randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { signJwt } from '../../functions/shared/jwt';
 import { type SeatMap, type SeatStatusView, seatIdAt } from '../../shared/booking';
+import { exchange } from './http-exchange';
 import {
   type BuyerConfig,
   type ChildMessage,
@@ -26,30 +27,6 @@ const PATIENCE_MS = 120_000;
 interface Answer<T> {
   status: number;
   body: T & { error?: { code: string; details?: { seatIds?: string[] } } };
-}
-
-/**
- * One HTTP exchange on a keep-alive pool. node:http rather than fetch: this process shares the machine with the
- * stack it measures, and fetch (undici) cost about twice the CPU per request here.
- */
-function exchange(
-  agent: Agent,
-  url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
 }
 
 async function run(config: BuyerConfig) {

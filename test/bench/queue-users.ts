@@ -1,7 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { signJwt } from '../../functions/shared/jwt';
 import type { QueueLeft, QueueTicket } from '../../shared/queue';
+import { exchange } from './http-exchange';
 import {
   type ChildMessage,
   CONFIRM,
@@ -37,28 +38,6 @@ const WHEEL_MS = 100;
 interface Answer<T> {
   status: number;
   body: T & { error?: { code: string } };
-}
-
-/** One HTTP exchange on a keep-alive pool (node:http: fetch costs about twice the CPU per request). */
-function exchange(
-  agent: Agent,
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** A FIFO without Array#shift's O(n). */
@@ -122,9 +101,12 @@ function run(config: UsersConfig) {
   async function call<T>(step: Step, i: number, method: 'GET' | 'POST', path: string) {
     const sentAt = Date.now();
     const started = performance.now();
-    const res = await exchange(agent, `${config.url}${path}`, method, {
-      authorization: `Bearer ${tokens[i]}`,
-      ...(method === 'POST' ? { 'content-length': '0' } : {}),
+    const res = await exchange(agent, `${config.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${tokens[i]}`,
+        ...(method === 'POST' ? { 'content-length': '0' } : {}),
+      },
     });
     latencies[step].push(performance.now() - started);
     const body = (res.text ? JSON.parse(res.text) : {}) as Answer<T>['body'];
