@@ -69,6 +69,12 @@ const codeOf = async (p: Promise<unknown>) =>
 const SESSION_OPEN = String(NOW + 60_000);
 
 describe('admission gate', () => {
+  it('lets anyone through to an event without a room, without asking Redis', async () => {
+    const { g, calls } = gate(['1', '-1'], false);
+    expect(await codeOf(g.require({ eventId: EVENT, userId: USER, token: undefined }))).toBe('passed');
+    expect(calls).toEqual([]);
+  });
+
   it('lets anyone through while the room is quiet, in one Redis call on the room keys', async () => {
     // Prepare
     const { g, calls } = gate(['0', '-1']);

@@ -22,7 +22,10 @@ return {active or '0', session or '-1'}`;
 export interface GateDeps {
   redis: () => Promise<Pick<Redis, 'eval'>>;
   secret: () => Promise<string>;
-  /** Whether the event has a waiting room at all (PostgreSQL, cached); asked only when Redis cannot answer. */
+  /**
+   * Whether the event has a waiting room at all (PostgreSQL, cached per instance): events without one skip Redis
+   * on the hot path.
+   */
   hasRoom: (eventId: string) => Promise<boolean>;
   now?: () => number;
   logger: Pick<Logger, 'warn'>;
@@ -35,6 +38,9 @@ export function admissionGate(deps: GateDeps): AdmissionGate {
 
   return {
     async require({ eventId, userId, token }) {
+      // Unknown (the settings read failed) counts as having a room: Redis and the token decide.
+      const hasRoom = await deps.hasRoom(eventId).catch(() => true);
+      if (!hasRoom) return;
       let state: [string, string] | null = null;
       try {
         const k = roomKeys(eventId);
@@ -46,8 +52,7 @@ export function admissionGate(deps: GateDeps): AdmissionGate {
         });
       }
       if (state && state[0] !== '1') return; // the room is quiet: no admission needed
-      // Redis down: an event without a room needs nothing; for one with a room, only the token can speak.
-      if (!state && !(await deps.hasRoom(eventId).catch(() => true))) return;
+      // Redis down: only the token can speak.
       if (!token) {
         if (!state)
           throw new TransientError('The waiting room cannot be checked right now; try again shortly');
