@@ -121,10 +121,13 @@ describe('waiting room', () => {
     expect((await lock(eventId, [seatIds[0]!], c!, allowed.data.admissionToken)).status).toBe(200);
   });
 
-  it('admits the next in line when an admitted session ends, in ticket order', async () => {
-    const { eventId } = await roomEvent({ threshold: 1, admissionRate: 10 });
+  it('admits the next in line when an admitted session ends, in ticket order, and releases what it held', async () => {
+    const { eventId, seatIds } = await roomEvent({ threshold: 1, admissionRate: 10 });
     const [a, b, c] = await createUsers(db, stack.env, 3, 'expiry');
-    expect((await join(eventId, a!)).json.status).toBe('admitted');
+    const first = await join(eventId, a!);
+    expect(first.json.status).toBe('admitted');
+    // A holds a seat when the session ends: the seat goes back on sale with the session.
+    expect((await lock(eventId, [seatIds[0]!], a!, first.json.admissionToken)).status).toBe(200);
     expect((await join(eventId, b!)).json).toMatchObject({ status: 'waiting', ticket: 1 });
     expect((await join(eventId, c!)).json).toMatchObject({ status: 'waiting', ticket: 2, aheadOfYou: 1 });
     await sleep(1_500);
@@ -138,6 +141,11 @@ describe('waiting room', () => {
     expect(bAdmitted.json.status).toBe('admitted');
     expect((await status(eventId, c!)).json).toMatchObject({ status: 'waiting', position: 1, aheadOfYou: 0 });
     expect((await status(eventId, a!)).status).toBe(404);
+    const seat = await until(
+      () => db.query<{ status: string }>('SELECT status FROM seats WHERE id = $1', [seatIds[0]]),
+      (r) => r.rows[0]!.status === 'available',
+    );
+    expect(seat.rows[0]!.status).toBe('available');
   });
 
   it('makes the purchase routes unusable without a valid admission token while the room is active', async () => {

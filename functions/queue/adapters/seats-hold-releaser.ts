@@ -5,6 +5,7 @@ import { broadcastInventoryEvents } from '../../seats/adapters/broadcast-invento
 import { pgHoldRepository } from '../../seats/adapters/pg-hold-repository';
 import { redisSeatGuard } from '../../seats/adapters/redis-seat-guard';
 import { unlockSeats } from '../../seats/use-cases/unlock-seats';
+import { once } from '../../shared/once';
 import type { HoldReleaser } from '../ports';
 
 /**
@@ -17,22 +18,18 @@ export function seatsHoldReleaser(deps: {
   redis: () => Promise<Redis>;
   logger: Pick<Logger, 'warn' | 'error'>;
 }): HoldReleaser {
+  const seats = once(async () => ({
+    holds: pgHoldRepository(await deps.pool()),
+    guard: redisSeatGuard(await deps.redis()),
+    events: broadcastInventoryEvents(deps.pool, deps.logger),
+    logger: deps.logger,
+  }));
   return {
     async releaseFor(eventId, userId) {
-      const pool = await deps.pool();
-      const holds = pgHoldRepository(pool);
-      const hold = await holds.findLive(eventId, userId);
+      const unlock = await seats();
+      const hold = await unlock.holds.findLive(eventId, userId);
       if (!hold?.seats.length) return;
-      await unlockSeats(
-        {
-          holds,
-          guard: redisSeatGuard(await deps.redis()),
-          events: broadcastInventoryEvents(deps.pool, deps.logger),
-          logger: deps.logger,
-        },
-        userId,
-        { eventId, seatIds: hold.seats.map((s) => s.id) },
-      );
+      await unlockSeats(unlock, userId, { eventId, seatIds: hold.seats.map((s) => s.id) });
     },
   };
 }
