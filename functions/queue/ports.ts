@@ -89,10 +89,12 @@ export interface LoopStarter {
 
 /** Realtime side effects; never throw. */
 export interface QueueEvents {
-  /** `queue-entry-allowed` on `user:{id}`. */
+  /** `queue-entry-allowed` on each admitted user's `user:{id}` (one batch per tick). */
   entryAllowed(
-    userId: string,
-    data: { eventId: string; admissionToken: string; admissionExpiresAt: string },
+    admitted: {
+      userId: string;
+      data: { eventId: string; admissionToken: string; admissionExpiresAt: string };
+    }[],
   ): Promise<void>;
   /** `queue-updated` on `queue:{eventId}`. */
   roomUpdated(room: QueueRoom): Promise<void>;

@@ -18,8 +18,18 @@ const shardSchema = z.object({
   connectionIds: z.array(z.string().min(1)).max(10_000),
   message: serverMessageSchema,
 });
+/** Per-user notices (`queue-entry-allowed` to each admitted user): published here, never handed on. */
+const noticesSchema = z.object({
+  notices: z.array(z.object({ topic: z.string().min(1), message: serverMessageSchema })).max(1_000),
+});
 
 export async function handler(payload: unknown) {
+  const notices = noticesSchema.safeParse(payload);
+  if (notices.success) {
+    await (await getBroadcaster()).publishEach(notices.data.notices, { here: true });
+    logger.info('fan-out notices published', { notices: notices.data.notices.length });
+    return { notices: notices.data.notices.length };
+  }
   const shard = shardSchema.safeParse(payload);
   if (!shard.success) {
     // A malformed shard cannot get better on retry: log it and finish.

@@ -106,14 +106,21 @@ export async function admissionTick(deps: TickDeps, input: TickInput): Promise<T
   });
 
   const secret = await deps.secret();
-  await inBatches(result.admitted, async ({ userId, sessionEndsAt }) => {
-    const expiresAt = new Date(sessionEndsAt);
-    await deps.events.entryAllowed(userId, {
-      eventId,
-      admissionToken: signAdmissionToken(secret, { eventId, userId, expiresAt }),
-      admissionExpiresAt: expiresAt.toISOString(),
-    });
-  });
+  if (result.admitted.length) {
+    await deps.events.entryAllowed(
+      result.admitted.map(({ userId, sessionEndsAt }) => {
+        const expiresAt = new Date(sessionEndsAt);
+        return {
+          userId,
+          data: {
+            eventId,
+            admissionToken: signAdmissionToken(secret, { eventId, userId, expiresAt }),
+            admissionExpiresAt: expiresAt.toISOString(),
+          },
+        };
+      }),
+    );
+  }
   await inBatches(result.expired, (userId) =>
     deps.holds.releaseFor(eventId, userId).catch((error: unknown) => {
       // Their hold still has its own expiry timer; this only frees the seats sooner.

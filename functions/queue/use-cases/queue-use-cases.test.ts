@@ -234,8 +234,9 @@ describe('admissionTick', () => {
         settings: async () => over.settings ?? settings(),
         inventory: { available: async () => over.available ?? 5 },
         events: {
-          async entryAllowed(userId: string, data: { admissionToken: string }) {
-            seen.allowed.push({ userId, token: data.admissionToken });
+          async entryAllowed(admitted: { userId: string; data: { admissionToken: string } }[]) {
+            for (const { userId, data } of admitted)
+              seen.allowed.push({ userId, token: data.admissionToken });
           },
           async roomUpdated() {
             seen.rooms++;

@@ -15,8 +15,11 @@ import {
   type BroadcasterDeps,
   createBroadcaster,
   createLimiter,
+  type FanoutNotices,
   type FanoutShard,
+  NOTICES_PER_INVOKE,
   splitForInvoke,
+  splitNotices,
 } from './broadcaster';
 import { sdkConnectionPoster } from './connection-poster';
 import { dynamoConnectionRepository } from './connection-repository';
@@ -247,7 +250,7 @@ describe('sharding large audiences', () => {
       shardSize: 1000,
       invoker: {
         invoke: async (shard) => {
-          shards.push(shard);
+          shards.push(shard as FanoutShard);
         },
       },
     });
@@ -351,5 +354,72 @@ describe('createLimiter', () => {
       ...Array.from({ length: 10 }, () => Promise.resolve().then(() => limit(() => work(0)))),
     ]);
     expect(peak).toBe(3);
+  });
+});
+
+describe('notices to many small topics (publishEach)', () => {
+  const notices = (n: number) => Array.from({ length: n }, (_, i) => ({ topic: `user:u${i}`, message }));
+  const gsiQueries = () =>
+    ddb
+      .commandCalls(QueryCommand)
+      .filter((c) => (c.args[0].input as { IndexName?: string }).IndexName === 'GSI1');
+
+  it('hands batches of at most NOTICES_PER_INVOKE to fan-out workers and queries nothing itself', async () => {
+    // Prepare
+    subscribers(['a']);
+    const batches: FanoutNotices[] = [];
+    const { b } = broadcaster({
+      invoker: {
+        invoke: async (work) => {
+          batches.push(work as FanoutNotices);
+        },
+      },
+    });
+    // Act
+    const out = await b.publishEach(notices(NOTICES_PER_INVOKE * 2 + 100));
+    // Assess
+    expect(out).toEqual({ dispatched: 3 });
+    expect(batches.map((w) => w.notices.length)).toEqual([NOTICES_PER_INVOKE, NOTICES_PER_INVOKE, 100]);
+    expect(batches.flatMap((w) => w.notices.map((n) => n.topic))).toEqual(
+      notices(NOTICES_PER_INVOKE * 2 + 100).map((n) => n.topic),
+    );
+    expect(gsiQueries()).toHaveLength(0);
+    expect(posted()).toEqual([]);
+  });
+
+  it('publishes a batch itself when its worker cannot be started, and everything when told to work here', async () => {
+    subscribers(['a']);
+    let calls = 0;
+    const { b, logger } = broadcaster({
+      invoker: {
+        invoke: async () => {
+          calls++;
+          if (calls === 1) throw new Error('TooManyRequestsException');
+        },
+      },
+    });
+    expect(await b.publishEach(notices(NOTICES_PER_INVOKE + 1))).toEqual({ dispatched: 1 });
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    // The failed batch (the first, 250 topics) was queried and posted from here.
+    expect(gsiQueries()).toHaveLength(NOTICES_PER_INVOKE);
+    expect(posted()).toHaveLength(NOTICES_PER_INVOKE);
+
+    ddb.resetHistory();
+    apigw.resetHistory();
+    const worker = broadcaster({ invoker: { invoke: vi.fn() } });
+    expect(await worker.b.publishEach(notices(3), { here: true })).toEqual({ dispatched: 0 });
+    expect(gsiQueries()).toHaveLength(3);
+    expect(posted()).toEqual(['a', 'a', 'a']);
+  });
+
+  it('cuts batches so an asynchronous invoke payload stays under its limit', () => {
+    const big = Array.from({ length: 10 }, (_, i) => ({
+      topic: `user:u${i}`,
+      message: { type: 'queue-updated', data: { pad: 'x'.repeat(40_000) } } as unknown as ServerMessage,
+    }));
+    const batches = splitNotices(big, 100_000);
+    expect(batches.map((x) => x.length)).toEqual([2, 2, 2, 2, 2]);
+    for (const batch of batches)
+      expect(Buffer.byteLength(JSON.stringify({ notices: batch }))).toBeLessThan(100_000);
   });
 });

@@ -33,15 +33,33 @@ export interface FanoutShard {
   message: ServerMessage;
 }
 
-/** Hands one shard to a fan-out worker without waiting for its posts (Lambda `InvocationType: Event`). */
+/** One message for each of many small topics (per-user notices), for a fan-out worker to publish. */
+export interface FanoutNotices {
+  notices: Notice[];
+}
+export interface Notice {
+  topic: string;
+  message: ServerMessage;
+}
+
+/**
+ * Hands one shard, or a batch of notices, to a fan-out worker without waiting for its posts (Lambda
+ * `InvocationType: Event`).
+ */
 export interface FanoutInvoker {
-  invoke(shard: FanoutShard): Promise<void>;
+  invoke(work: FanoutShard | FanoutNotices): Promise<void>;
 }
 
 export type SendOutcome = 'delivered' | 'gone' | 'failed';
 
 export interface Broadcaster {
   publish(topic: string, message: ServerMessage): Promise<PublishResult>;
+  /**
+   * One message per topic for many small topics (e.g. `queue-entry-allowed` to each admitted user): with a
+   * worker configured, batches go to fan-out workers so the caller does not wait for a subscribers query per
+   * topic; `here` (the worker itself) or no worker publishes them in this process, a bounded number at once.
+   */
+  publishEach(notices: readonly Notice[], options?: { here?: boolean }): Promise<{ dispatched: number }>;
   /** Posts to the given connections (a fan-out worker's shard). */
   deliver(connectionIds: readonly string[], message: ServerMessage, topic?: string): Promise<PublishResult>;
   /** One message to one connection (a handler's reply), with the same 410 and throttling handling. */
@@ -140,6 +158,9 @@ export function createBroadcaster(deps: BroadcasterDeps): Broadcaster {
   // One bound per process (per cold start), shared by every publish running in it, matching the HTTP agent's
   // socket pool: concurrent publishes cannot multiply the in-flight posts.
   const limit = createLimiter(deps.concurrency);
+  // Per-topic publishes of a batch of notices: each is a subscribers query plus its posts, so they are bounded
+  // apart from the posts (which share `limit` with every other publish).
+  const noticeLimit = createLimiter(deps.concurrency);
 
   async function postOnce(connectionId: string, data: Uint8Array): Promise<SendOutcome> {
     for (let attempt = 0; ; attempt++) {
@@ -210,7 +231,7 @@ export function createBroadcaster(deps: BroadcasterDeps): Broadcaster {
     return data;
   }
 
-  return {
+  const broadcaster: Broadcaster = {
     async publish(topic, message) {
       const result = emptyResult();
       const data = encode(message);
@@ -279,6 +300,36 @@ export function createBroadcaster(deps: BroadcasterDeps): Broadcaster {
       return result;
     },
 
+    async publishEach(notices, options = {}) {
+      const here = (batch: readonly Notice[]) =>
+        Promise.all(batch.map((n) => noticeLimit(() => broadcaster.publish(n.topic, n.message))));
+      if (!notices.length) return { dispatched: 0 };
+      if (!deps.invoker || options.here) {
+        await here(notices);
+        return { dispatched: 0 };
+      }
+      const invoker = deps.invoker;
+      let dispatched = 0;
+      await Promise.all(
+        splitNotices(notices).map((batch) =>
+          invoker.invoke({ notices: batch }).then(
+            () => {
+              dispatched++;
+            },
+            async (error: unknown) => {
+              // A worker we cannot start must not lose the notices: publish them from here instead.
+              logger?.warn('fan-out invoke failed; publishing the notices here', {
+                notices: batch.length,
+                error: String(error),
+              });
+              await here(batch);
+            },
+          ),
+        ),
+      );
+      return { dispatched };
+    },
+
     async deliver(connectionIds, message, topic) {
       const data = encode(message);
       if (!data) return { ...emptyResult(), failed: connectionIds.length };
@@ -296,4 +347,28 @@ export function createBroadcaster(deps: BroadcasterDeps): Broadcaster {
       });
     },
   };
+  return broadcaster;
+}
+
+/** Notices per asynchronous hand-off at most; fewer when their bytes would pass the invoke payload limit. */
+export const NOTICES_PER_INVOKE = 250;
+
+/** Cuts notices into batches of at most NOTICES_PER_INVOKE whose `{ notices }` payload stays under the limit. */
+export function splitNotices(notices: readonly Notice[], limit = ASYNC_INVOKE_MAX_BYTES): Notice[][] {
+  const budget = limit - 1024;
+  const out: Notice[][] = [];
+  let current: Notice[] = [];
+  let bytes = 0;
+  for (const notice of notices) {
+    const size = Buffer.byteLength(JSON.stringify(notice)) + 1;
+    if (current.length && (bytes + size > budget || current.length >= NOTICES_PER_INVOKE)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(notice);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
 }

@@ -5,7 +5,7 @@ import { getDynamo, getRedis } from '../clients';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { once } from '../once';
-import { type Broadcaster, createBroadcaster, type PublishResult } from './broadcaster';
+import { type Broadcaster, createBroadcaster, type Notice, type PublishResult } from './broadcaster';
 import { type ConnectionPoster, signedConnectionPoster } from './connection-poster';
 import { type ConnectionRepository, dynamoConnectionRepository } from './connection-repository';
 import { lambdaFanoutInvoker } from './fanout-invoker';
@@ -102,6 +102,15 @@ export async function publish(topic: string, message: ServerMessage): Promise<Pu
   } catch (error) {
     logger.error('broadcaster unavailable', { topic, error: error as Error });
     return { ...nothing, shards: 0, dispatched: 0 };
+  }
+}
+
+/** One message per topic for many small topics (per-user notices); never throws. */
+export async function publishEach(notices: readonly Notice[]): Promise<void> {
+  try {
+    await (await getBroadcaster()).publishEach(notices);
+  } catch (error) {
+    logger.error('broadcaster unavailable', { notices: notices.length, error: error as Error });
   }
 }
 
