@@ -173,8 +173,9 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<Running
     async stop() {
       closing = true;
       await closeServer(server);
-      // Let running shards finish (bounded) while the stores they write to are still up.
-      const deadline = Date.now() + 5_000;
+      // Let running shards and notice batches finish (bounded, under the stack's 30 s per-part stop timeout)
+      // while the stores they read and write are still up: a burst of admissions can leave seconds of them.
+      const deadline = Date.now() + 25_000;
       while (pending.size && Date.now() < deadline) {
         await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, 50))]);
       }
