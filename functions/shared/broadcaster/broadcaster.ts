@@ -124,28 +124,41 @@ function add(into: PublishResult, from: PublishResult): void {
   into.failed += from.failed;
 }
 
+/**
+ * Cuts `items` greedily into runs whose summed `sizeOf` (plus `initial`) stays within `budget`, at most
+ * `maxCount` per run; an item larger than the budget goes alone.
+ */
+function splitBySize<T>(
+  items: readonly T[],
+  sizeOf: (item: T) => number,
+  budget: number,
+  { initial = 0, maxCount = Number.POSITIVE_INFINITY } = {},
+): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = initial;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (current.length && (bytes + size > budget || current.length >= maxCount)) {
+      out.push(current);
+      current = [];
+      bytes = initial;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
 /** Cuts ids so that each `{ topic, connectionIds, message }` payload stays under the async invoke limit. */
 export function splitForInvoke(
   ids: string[],
   fixedBytes: number,
   limit = ASYNC_INVOKE_MAX_BYTES,
 ): string[][] {
-  const budget = limit - fixedBytes - 1024; // envelope and key names
-  const out: string[][] = [];
-  let current: string[] = [];
-  let bytes = 2;
-  for (const id of ids) {
-    const size = Buffer.byteLength(id) + 3; // quotes and comma
-    if (current.length && bytes + size > budget) {
-      out.push(current);
-      current = [];
-      bytes = 2;
-    }
-    current.push(id);
-    bytes += size;
-  }
-  if (current.length) out.push(current);
-  return out;
+  // Envelope and key names take up to 1 KB; each id adds its quotes and a comma to the brackets.
+  return splitBySize(ids, (id) => Buffer.byteLength(id) + 3, limit - fixedBytes - 1024, { initial: 2 });
 }
 
 export function createBroadcaster(deps: BroadcasterDeps): Broadcaster {
@@ -355,20 +368,7 @@ export const NOTICES_PER_INVOKE = 250;
 
 /** Cuts notices into batches of at most NOTICES_PER_INVOKE whose `{ notices }` payload stays under the limit. */
 export function splitNotices(notices: readonly Notice[], limit = ASYNC_INVOKE_MAX_BYTES): Notice[][] {
-  const budget = limit - 1024;
-  const out: Notice[][] = [];
-  let current: Notice[] = [];
-  let bytes = 0;
-  for (const notice of notices) {
-    const size = Buffer.byteLength(JSON.stringify(notice)) + 1;
-    if (current.length && (bytes + size > budget || current.length >= NOTICES_PER_INVOKE)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(notice);
-    bytes += size;
-  }
-  if (current.length) out.push(current);
-  return out;
+  return splitBySize(notices, (n) => Buffer.byteLength(JSON.stringify(n)) + 1, limit - 1024, {
+    maxCount: NOTICES_PER_INVOKE,
+  });
 }
