@@ -12,8 +12,6 @@ export interface RoomSnapshot {
   waiting: number;
   /** Measured admissions per second over the last minute. */
   admissionRate: number;
-  /** Next ticket of a pre-queue draw in progress (0 when none). */
-  drawNext: number;
 }
 
 /** Where a user stands, as the store knows it. */

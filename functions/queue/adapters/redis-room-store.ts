@@ -17,8 +17,8 @@ import type { Place, PlaceResult, RoomSnapshot, RoomStore, TickResult } from '..
 const PRELUDE = `
 local K_SEQ, K_QUEUE, K_SEEN, K_PRE, K_ACTIVE, K_ADMITS, K_STATE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local function snapshot()
-  local s = redis.call('HMGET', K_STATE, 'active', 'soldOut', 'serving', 'rate', 'drawNext')
-  return {s[1] or '0', s[2] or '0', s[3] or '0', redis.call('ZCARD', K_QUEUE) + redis.call('ZCARD', K_PRE), s[4] or '0', s[5] or '0'}
+  local s = redis.call('HMGET', K_STATE, 'active', 'soldOut', 'serving', 'rate')
+  return {s[1] or '0', s[2] or '0', s[3] or '0', redis.call('ZCARD', K_QUEUE) + redis.call('ZCARD', K_PRE), s[4] or '0'}
 end
 local function drawNext()
   return tonumber(redis.call('HGET', K_STATE, 'drawNext') or '0')
@@ -222,7 +222,6 @@ function snapshotOf(raw: Raw, from: number): RoomSnapshot {
     servingCounter: Number(raw[from + 2]),
     waiting: Number(raw[from + 3]),
     admissionRate: Number(raw[from + 4]),
-    drawNext: Number(raw[from + 5]),
   };
 }
 
@@ -241,7 +240,7 @@ function placeOf(raw: Raw): Place {
 }
 
 /** How long a loop's lease lasts without a tick renewing it: after that, the next join or status starts one. */
-export const LOOP_LEASE_MS = 30_000;
+const LOOP_LEASE_MS = 30_000;
 /** Silent users one tick may pass over besides those it admits (bounds a tick's work). */
 const MAX_POPS = 10_000;
 

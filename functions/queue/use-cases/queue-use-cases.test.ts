@@ -29,7 +29,6 @@ const snapshot = (over: Partial<RoomSnapshot> = {}): RoomSnapshot => ({
   servingCounter: 10,
   waiting: 5,
   admissionRate: 0,
-  drawNext: 0,
   ...over,
 });
 
