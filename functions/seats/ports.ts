@@ -86,7 +86,8 @@ export type LockOutcome =
     }
   | { kind: 'event-not-found' }
   | { kind: 'not-on-sale' }
-  | { kind: 'limit-exceeded'; limit: number; held: number }
+  /** Past the event's per-user limit, counting what is `alreadyYours` (live hold, pending and paid orders). */
+  | { kind: 'limit-exceeded'; limit: number; alreadyYours: number; requested: number }
   | { kind: 'unavailable'; seatIds: string[] };
 
 export type UnlockOutcome = { kind: 'ok'; hold: Hold | null; released: string[] } | { kind: 'not-found' };
@@ -95,8 +96,8 @@ export interface HoldRepository {
   /** Event facts the lock needs before touching Redis; null for a missing or draft event. May be cached briefly. */
   saleInfo(eventId: string): Promise<SaleInfo | null>;
   /**
-   * One transaction: re-checks the sale, gets or creates the caller's active hold, checks the per-user limit
-   * and claims the seats with a conditional UPDATE whose row count is checked. `unguarded` (test switch only)
+   * One transaction: re-checks the sale, serializes the buyer on the event, gets or creates the caller's active
+   * hold, checks the per-user limit over the hold and the buyer's pending and confirmed orders, and claims the seats with a conditional UPDATE whose row count is checked. `unguarded` (test switch only)
    * drops the condition and the count: the double sale the race test demonstrates.
    */
   lock(input: {

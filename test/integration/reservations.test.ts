@@ -369,7 +369,10 @@ describe('general admission', () => {
       ],
     });
     expect(tooMany.status).toBe(422);
-    expect(tooMany.json.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { limit: 4, requested: 5 } });
+    expect(tooMany.json.error).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      details: { limit: 4, alreadyYours: 0, requested: 5 },
+    });
 
     const unknown = randomUUID();
     const missing = await reserve(buyer!, {

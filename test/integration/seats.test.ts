@@ -201,7 +201,10 @@ describe('holds', () => {
     expect((await lock(a!, event.eventId, event.seatIds.slice(0, 2))).status).toBe(200);
     const res = await lock(a!, event.eventId, event.seatIds.slice(2, 4));
     expect(res.status).toBe(422);
-    expect(res.json.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { limit: 3, held: 2 } });
+    expect(res.json.error).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      details: { limit: 3, alreadyYours: 2, requested: 2 },
+    });
     expect(Object.values(await statusesOf(event.seatIds.slice(2, 4)))).toEqual(['available', 'available']);
     expect(await redis.get(seatKey(event.eventId, event.seatIds[2]!))).toBeNull();
   });

@@ -172,7 +172,19 @@ export function pgReservationRepository(pool: Pool): ReservationRepository {
         inTransaction(pool, async (client): Promise<CreateOutcome> => {
           const { max } = await saleCheck(client, input.eventId);
           const requested = input.items.reduce((n, i) => n + i.quantity, 0);
-          if (requested > max) throw new Refusal({ kind: 'limit-exceeded', limit: max, requested });
+          // The buyer's purchases on this event one at a time (seat locks take the same lock), then the limit
+          // over everything already theirs: live hold, pending and confirmed orders (migration 1732000001200).
+          if (!input.unserialized) {
+            await client.query('SELECT tiketi_serialize_buyer($1, $2)', [input.eventId, input.userId]);
+          }
+          const yours = await client.query<{ n: number }>('SELECT tiketi_tickets_of($1, $2) AS n', [
+            input.eventId,
+            input.userId,
+          ]);
+          const alreadyYours = yours.rows[0]!.n;
+          if (alreadyYours + requested > max) {
+            throw new Refusal({ kind: 'limit-exceeded', limit: max, alreadyYours, requested });
+          }
 
           // The hold row carries the expiry timer of this reservation (GA has no seat hold before checkout).
           const hold = await client.query<{ id: string }>(

@@ -40,6 +40,7 @@ function normalise(body: ReservationCreateBody): ReservationCreateBody {
  * reservation back (`replayed`), the same key with another body is 422 IDEMPOTENCY_KEY_REUSED and changes
  * nothing. Two concurrent requests with one key meet at the reservations' unique index: the second waits for
  * the first and answers with its reservation. Refusals (409/422) store nothing, so the key can be retried.
+ * `unserialized` is the limit race test's switch (the handler honours it only in the local stage).
  */
 export async function createReservation(
   deps: CreateDeps,
@@ -47,6 +48,7 @@ export async function createReservation(
   rawKey: string | undefined,
   rawBody: ReservationCreateBody,
   admissionToken?: string,
+  options: { unserialized?: boolean } = {},
 ): Promise<CreateResult> {
   const key = idempotencyKeySchema.safeParse(rawKey);
   if (!key.success) {
@@ -88,6 +90,7 @@ export async function createReservation(
           ...common,
           items: body.items,
           paymentSeconds: deps.paymentSeconds,
+          unserialized: options.unserialized,
         });
 
   if (outcome.kind === 'duplicate') {
@@ -144,8 +147,8 @@ function refusal(outcome: Exclude<CreateOutcome, { kind: 'created' | 'duplicate'
     case 'limit-exceeded':
       return new UnprocessableError(
         'LIMIT_EXCEEDED',
-        `At most ${outcome.limit} tickets per person for this event`,
-        { limit: outcome.limit, requested: outcome.requested },
+        `At most ${outcome.limit} tickets per person for this event (${outcome.alreadyYours} already yours)`,
+        { limit: outcome.limit, alreadyYours: outcome.alreadyYours, requested: outcome.requested },
       );
   }
 }

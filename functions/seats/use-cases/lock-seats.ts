@@ -81,8 +81,8 @@ export async function lockSeats(
       await giveBack();
       throw new UnprocessableError(
         'LIMIT_EXCEEDED',
-        `At most ${outcome.limit} seats per person for this event`,
-        { limit: outcome.limit, held: outcome.held },
+        `At most ${outcome.limit} tickets per person for this event (${outcome.alreadyYours} already yours)`,
+        { limit: outcome.limit, alreadyYours: outcome.alreadyYours, requested: outcome.requested },
       );
     case 'unavailable':
       await giveBack();
