@@ -106,9 +106,12 @@ export interface HoldRepository {
     seatIds: string[];
     unguarded?: boolean;
   }): Promise<LockOutcome>;
-  /** Removes the named seats from the caller's active hold; an emptied hold is released. */
+  /**
+   * Removes the named seats from the caller's active hold. An emptied hold stays active (with its deadline and
+   * timer, reused by the next lock in the window) but is shown as no hold (`hold: null`).
+   */
   unlock(input: { eventId: string; userId: string; seatIds: string[] }): Promise<UnlockOutcome>;
-  /** The caller's live (active, not past its deadline) hold on the event. */
+  /** The caller's live (active, not past its deadline, with seats) hold on the event. */
   findLive(eventId: string, userId: string): Promise<Hold | null>;
   setExecutionArn(holdId: string, executionArn: string): Promise<void>;
 }
