@@ -326,7 +326,7 @@ export const routes = [
     fn: 'reservations',
     auth: 'user',
     summary:
-      'Cancels a reservation: a pending one is released, a confirmed one is refunded; its seats return to sale.',
+      "Cancels a reservation: a pending one is released, a confirmed one is refunded until the event's cancellation deadline (409 CANCELLATION_CLOSED after it or once the event has started); its seats return to sale.",
     request: { params: idParamsSchema },
     responses: { 200: reservationSchema },
     errors: [400, 401, 404, 409],

@@ -38,7 +38,8 @@ export type CreateOutcome =
 export type CancelOutcome =
   | { kind: 'cancelled'; eventId: string; seatIds: string[]; ticketTypes: boolean }
   | { kind: 'not-found' }
-  | { kind: 'confirmed' }
+  /** Paid: the refund goes through payments, if the event's cancellation policy still allows it. */
+  | { kind: 'confirmed'; startsAt: Date; cancellationDeadline: Date | null }
   | { kind: 'not-pending'; status: ReservationStatus };
 
 export interface ReservationRepository {

@@ -291,13 +291,26 @@ export function pgReservationRepository(pool: Pool): ReservationRepository {
     async cancelPending(id, userId) {
       return (await refusals(() =>
         inTransaction(pool, async (client): Promise<CancelOutcome> => {
-          const found = await client.query<{ status: ReservationStatus; event_id: string }>(
-            'SELECT status, event_id FROM reservations WHERE id = $1 AND user_id = $2 FOR UPDATE',
+          const found = await client.query<{
+            status: ReservationStatus;
+            event_id: string;
+            starts_at: Date;
+            cancellation_deadline: Date | null;
+          }>(
+            `SELECT r.status, r.event_id, e.starts_at, e.cancellation_deadline
+             FROM reservations r JOIN events e ON e.id = r.event_id
+             WHERE r.id = $1 AND r.user_id = $2 FOR UPDATE OF r`,
             [id, userId],
           );
           const r = found.rows[0];
           if (!r) return { kind: 'not-found' };
-          if (r.status === 'confirmed') return { kind: 'confirmed' };
+          if (r.status === 'confirmed') {
+            return {
+              kind: 'confirmed',
+              startsAt: r.starts_at,
+              cancellationDeadline: r.cancellation_deadline,
+            };
+          }
           if (r.status !== 'pending_payment') return { kind: 'not-pending', status: r.status };
           await client.query(
             `UPDATE reservations SET status = 'cancelled', updated_at = now() WHERE id = $1`,
