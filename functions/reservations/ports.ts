@@ -33,7 +33,9 @@ export type CreateOutcome =
   | { kind: 'sold-out'; ticketTypeIds: string[] }
   | { kind: 'ticket-type-not-found'; ticketTypeIds: string[] }
   /** Past the event's per-user limit, counting what is `alreadyYours` (live hold, pending and paid orders). */
-  | { kind: 'limit-exceeded'; limit: number; alreadyYours: number; requested: number };
+  | { kind: 'limit-exceeded'; limit: number; alreadyYours: number; requested: number }
+  /** The buyer started too many holds on the event lately (each starts an expiry execution). */
+  | { kind: 'too-many-holds'; retryAfterSeconds: number };
 
 export type CancelOutcome =
   | { kind: 'cancelled'; eventId: string; seatIds: string[]; ticketTypes: boolean }

@@ -88,6 +88,8 @@ export type LockOutcome =
   | { kind: 'not-on-sale' }
   /** Past the event's per-user limit, counting what is `alreadyYours` (live hold, pending and paid orders). */
   | { kind: 'limit-exceeded'; limit: number; alreadyYours: number; requested: number }
+  /** The buyer started too many holds on the event lately (each starts an expiry execution). */
+  | { kind: 'too-many-holds'; retryAfterSeconds: number }
   | { kind: 'unavailable'; seatIds: string[] };
 
 export type UnlockOutcome = { kind: 'ok'; hold: Hold | null; released: string[] } | { kind: 'not-found' };

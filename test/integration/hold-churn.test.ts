@@ -1,9 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { Hold } from '../../shared/booking';
 import { localAws } from '../support/aws';
 import { createDb } from '../support/db';
-import { createSeatedEvent, createUsers, retireEvents, type TestUser } from '../support/fixtures';
+import {
+  createGaEvent,
+  createSeatedEvent,
+  createUsers,
+  retireEvents,
+  type TestUser,
+} from '../support/fixtures';
 import { api } from '../support/http';
 
 /**
@@ -28,6 +35,15 @@ const lock = (user: TestUser, eventId: string, seatIds: string[]) =>
   api<{ hold: Hold }>('/api/v1/seats/lock', { token: user.token, body: { eventId, seatIds } });
 const unlock = (user: TestUser, eventId: string, seatIds: string[]) =>
   api<{ hold: Hold | null }>('/api/v1/seats/unlock', { token: user.token, body: { eventId, seatIds } });
+type Answer = { id: string; error?: { code: string; details?: Record<string, unknown> } };
+const reserve = (user: TestUser, body: object) =>
+  api<Answer>('/api/v1/reservations', {
+    token: user.token,
+    body,
+    headers: { 'Idempotency-Key': randomUUID() },
+  });
+const cancel = (user: TestUser, id: string) =>
+  api<Answer>(`/api/v1/reservations/${id}/cancel`, { token: user.token, method: 'POST' });
 
 /** Hold-expiry executions started for the user's holds (executions are named after their hold). */
 async function executionsFor(userId: string): Promise<number> {
@@ -110,5 +126,59 @@ describe('hold churn', () => {
     expect(fresh.status, fresh.text).toBe(200);
     expect(fresh.json.hold.id).not.toBe(first.json.hold.id);
     expect(await executionsFor(buyer!.id)).toBe(2);
+  });
+
+  it('a lock → reserve → cancel loop is capped at 10 new holds (and executions) per buyer and event', async () => {
+    // Prepare
+    const event = await createSeatedEvent(db, { seats: 10 });
+    created.push(event.eventId);
+    const [churner] = await createUsers(db, stack.env, 1, 'churn-checkout');
+    const seat = event.seatIds[0]!;
+
+    // Act: 12 rounds through checkout; each round's hold is converted, so the next lock needs a new one.
+    const statuses: number[] = [];
+    let refused: Awaited<ReturnType<typeof lock>> | undefined;
+    for (let round = 0; round < 12; round++) {
+      const locked = await lock(churner!, event.eventId, [seat]);
+      statuses.push(locked.status);
+      if (locked.status !== 200) {
+        refused = locked;
+        continue;
+      }
+      const order = await reserve(churner!, { eventId: event.eventId, seatIds: [seat] });
+      expect(order.status, order.text).toBe(201);
+      expect((await cancel(churner!, order.json.id)).status).toBe(200);
+    }
+
+    // Assess
+    expect(statuses).toEqual([...Array(10).fill(200), 429, 429]);
+    expect(refused!.json).toMatchObject({ error: { code: 'TOO_MANY_REQUESTS' } });
+    const retryAfter = Number(refused!.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(await executionsFor(churner!.id)).toBe(10);
+    // The seat is not kept from others by the refusal.
+    const [other] = await createUsers(db, stack.env, 1, 'churn-checkout-other');
+    expect((await lock(other!, event.eventId, [seat])).status).toBe(200);
+  });
+
+  it('a GA reserve → cancel loop is capped the same way', async () => {
+    // Prepare
+    const ga = await createGaEvent(db, [{ name: 'Standing', price: 30_000, capacity: 100 }]);
+    created.push(ga.eventId);
+    const [churner] = await createUsers(db, stack.env, 1, 'churn-ga');
+    const body = { eventId: ga.eventId, items: [{ ticketTypeId: ga.ticketTypes[0]!.id, quantity: 1 }] };
+
+    // Act
+    const statuses: number[] = [];
+    for (let round = 0; round < 12; round++) {
+      const order = await reserve(churner!, body);
+      statuses.push(order.status);
+      if (order.status === 201) expect((await cancel(churner!, order.json.id)).status).toBe(200);
+    }
+
+    // Assess
+    expect(statuses).toEqual([...Array(10).fill(201), 429, 429]);
+    expect(await executionsFor(churner!.id)).toBe(10);
   });
 });

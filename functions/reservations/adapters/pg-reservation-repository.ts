@@ -185,6 +185,13 @@ export function pgReservationRepository(pool: Pool): ReservationRepository {
           if (alreadyYours + requested > max) {
             throw new Refusal({ kind: 'limit-exceeded', limit: max, alreadyYours, requested });
           }
+          // Each GA reservation makes a hold and starts its timer: capped per buyer (migration 1732000001220).
+          const wait = await client.query<{ s: number | null }>('SELECT tiketi_new_hold_wait($1, $2) AS s', [
+            input.eventId,
+            input.userId,
+          ]);
+          const retryAfterSeconds = wait.rows[0]?.s;
+          if (retryAfterSeconds) throw new Refusal({ kind: 'too-many-holds', retryAfterSeconds });
 
           // The hold row carries the expiry timer of this reservation (GA has no seat hold before checkout).
           const hold = await client.query<{ id: string }>(

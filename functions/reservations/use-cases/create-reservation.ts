@@ -5,6 +5,7 @@ import {
   AppError,
   ConflictError,
   NotFoundError,
+  TooManyRequestsError,
   UnprocessableError,
   ValidationError,
 } from '../../shared/errors';
@@ -144,6 +145,13 @@ function refusal(outcome: Exclude<CreateOutcome, { kind: 'created' | 'duplicate'
       return new AppError('NOT_FOUND', 'Unknown ticket type for this event', {
         ticketTypeIds: outcome.ticketTypeIds,
       });
+    case 'too-many-holds':
+      // Each GA reservation starts a hold-expiry execution, like a new seat hold (see lockSeats).
+      return new TooManyRequestsError(
+        outcome.retryAfterSeconds,
+        'TOO_MANY_REQUESTS',
+        `Too many new holds on this event; try again in ${outcome.retryAfterSeconds} s`,
+      );
     case 'limit-exceeded':
       return new UnprocessableError(
         'LIMIT_EXCEEDED',

@@ -36,7 +36,7 @@ export async function holdView(db: Queryable, holdId: string): Promise<Hold | nu
 }
 
 /** Refusals `tiketi_lock_seats` raises to roll its writes back: SQLSTATE → the outcome in DETAIL. */
-const LOCK_REFUSALS = new Set(['TK409', 'TK422']);
+const LOCK_REFUSALS = new Set(['TK409', 'TK422', 'TK429']);
 
 /** Thrown inside a transaction to roll it back with a business outcome. */
 class Outcome<T> {
