@@ -5,8 +5,9 @@ import type { HoldRepository, LockOutcome, SaleInfo, UnlockOutcome } from '../po
 
 /**
  * Holds in PostgreSQL, the truth: one `active` hold per (event, user) (partial unique index), seats claimed by
- * a conditional UPDATE whose row count is checked, the hold row locked (FOR UPDATE) so one user's concurrent
- * requests apply one after the other and the per-user limit is exact.
+ * a conditional UPDATE whose row count is checked. A lock serializes the buyer on the event (advisory lock,
+ * shared with GA reservations) and then locks the hold row (FOR UPDATE), so one user's concurrent requests
+ * apply one after the other and the per-user limit over hold and orders is exact.
  */
 
 type Queryable = Pick<PoolClient, 'query'>;
