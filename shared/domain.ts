@@ -95,6 +95,8 @@ export const eventDetailSchema = eventSummarySchema
   .extend({
     description: z.string(),
     maxSeatsPerUser: z.int().positive(),
+    /** Until when a paid booking can be cancelled and refunded by the buyer (default: the event's start). */
+    cancellationDeadline: isoDateTimeSchema,
     ticketTypes: z.array(ticketTypeSchema),
     priceTiers: z.array(priceTierSchema),
     waitingRoom: waitingRoomSettingsSchema.nullable(),

@@ -260,7 +260,7 @@ export const routes = [
       "Adds seats to the caller's hold on the event, all or nothing. 409 SEAT_UNAVAILABLE names the taken seats; 422 LIMIT_EXCEEDED above the event's per-user limit.",
     request: { body: seatLockBodySchema },
     responses: { 200: holdResponseSchema },
-    errors: [400, 401, 403, 404, 409, 422],
+    errors: [400, 401, 403, 404, 409, 422, 429],
   },
   {
     id: 'seats.unlock',
@@ -295,7 +295,7 @@ export const routes = [
       "Reserves seats from the caller's live hold, or general-admission tickets by type. Requires an Idempotency-Key header: a retry returns the same reservation, the same key with another body is 422.",
     request: { body: reservationCreateBodySchema },
     responses: { 201: reservationSchema },
-    errors: [400, 401, 403, 404, 409, 422],
+    errors: [400, 401, 403, 404, 409, 422, 429],
   },
   {
     id: 'reservations.mine',
@@ -326,7 +326,7 @@ export const routes = [
     fn: 'reservations',
     auth: 'user',
     summary:
-      'Cancels a reservation: a pending one is released, a confirmed one is refunded; its seats return to sale.',
+      "Cancels a reservation: a pending one is released, a confirmed one is refunded until the event's cancellation deadline (409 CANCELLATION_CLOSED after it or once the event has started); its seats return to sale.",
     request: { params: idParamsSchema },
     responses: { 200: reservationSchema },
     errors: [400, 401, 404, 409],

@@ -26,6 +26,8 @@ export interface ReservationsDeps {
   refunds: Refunds;
   paymentSeconds: number;
   logger: typeof logger;
+  /** True only in the local stage with TIKETI_TEST_SWITCHES=1 (the limit race test's switch). */
+  testSwitches: boolean;
 }
 
 let deps: Promise<ReservationsDeps> | undefined;
@@ -42,6 +44,7 @@ export function getReservationsDeps(): Promise<ReservationsDeps> {
       refunds: paymentsRefunds(pool),
       paymentSeconds: config.RESERVATION_PAYMENT_SECONDS,
       logger,
+      testSwitches: config.STAGE === 'local' && config.TIKETI_TEST_SWITCHES === '1',
     };
   })().catch((err) => {
     deps = undefined;

@@ -18,14 +18,22 @@ loadConfig([
   'broadcast',
 ]);
 
+/**
+ * Test-only header (see ReservationsDeps.testSwitches): `1` decides a general-admission reservation without
+ * serializing the buyer's purchases, so the per-user limit can be raced.
+ */
+export const DISABLE_LIMIT_GUARD_HEADER = 'x-test-disable-limit-guard';
+
 export const handler = createHttpHandler('reservations', {
   'reservations.create': async ({ body, auth, headers }) => {
+    const deps = await getReservationsDeps();
     const result = await createReservation(
-      await getReservationsDeps(),
+      deps,
       auth.userId,
       headers['idempotency-key'],
       body,
       headers[ADMISSION_HEADER],
+      { unserialized: deps.testSwitches && headers[DISABLE_LIMIT_GUARD_HEADER] === '1' },
     );
     return {
       status: 201,

@@ -32,12 +32,16 @@ export type CreateOutcome =
   | { kind: 'hold-expired'; seatIds: string[] }
   | { kind: 'sold-out'; ticketTypeIds: string[] }
   | { kind: 'ticket-type-not-found'; ticketTypeIds: string[] }
-  | { kind: 'limit-exceeded'; limit: number; requested: number };
+  /** Past the event's per-user limit, counting what is `alreadyYours` (live hold, pending and paid orders). */
+  | { kind: 'limit-exceeded'; limit: number; alreadyYours: number; requested: number }
+  /** The buyer started too many holds on the event lately (each starts an expiry execution). */
+  | { kind: 'too-many-holds'; retryAfterSeconds: number };
 
 export type CancelOutcome =
   | { kind: 'cancelled'; eventId: string; seatIds: string[]; ticketTypes: boolean }
   | { kind: 'not-found' }
-  | { kind: 'confirmed' }
+  /** Paid: the refund goes through payments, if the event's cancellation policy still allows it. */
+  | { kind: 'confirmed'; startsAt: Date; cancellationDeadline: Date | null }
   | { kind: 'not-pending'; status: ReservationStatus };
 
 export interface ReservationRepository {
@@ -50,11 +54,16 @@ export interface ReservationRepository {
    */
   createSeated(input: NewReservation & { seatIds: string[] }): Promise<CreateOutcome>;
   /**
-   * One transaction: a `converted` hold row (it carries the expiry timer) with its items, the reservation,
-   * and a conditional `sold + q <= capacity` UPDATE per ticket type (checked row count).
+   * One transaction: the buyer serialized on the event and the per-user limit checked over everything already
+   * theirs, a `converted` hold row (it carries the expiry timer) with its items, the reservation, and a
+   * conditional `sold + q <= capacity` UPDATE per ticket type (checked row count).
    */
   createGeneralAdmission(
-    input: NewReservation & { items: { ticketTypeId: string; quantity: number }[] },
+    input: NewReservation & {
+      items: { ticketTypeId: string; quantity: number }[];
+      /** Test switch only: the buyer's purchases are not serialized (the limit race test). */
+      unserialized?: boolean;
+    },
   ): Promise<CreateOutcome>;
   /** One of the user's reservations (another user's is null: the query filters by user). */
   get(id: string, userId: string): Promise<Reservation | null>;

@@ -86,7 +86,10 @@ export type LockOutcome =
     }
   | { kind: 'event-not-found' }
   | { kind: 'not-on-sale' }
-  | { kind: 'limit-exceeded'; limit: number; held: number }
+  /** Past the event's per-user limit, counting what is `alreadyYours` (live hold, pending and paid orders). */
+  | { kind: 'limit-exceeded'; limit: number; alreadyYours: number; requested: number }
+  /** The buyer started too many holds on the event lately (each starts an expiry execution). */
+  | { kind: 'too-many-holds'; retryAfterSeconds: number }
   | { kind: 'unavailable'; seatIds: string[] };
 
 export type UnlockOutcome = { kind: 'ok'; hold: Hold | null; released: string[] } | { kind: 'not-found' };
@@ -95,8 +98,8 @@ export interface HoldRepository {
   /** Event facts the lock needs before touching Redis; null for a missing or draft event. May be cached briefly. */
   saleInfo(eventId: string): Promise<SaleInfo | null>;
   /**
-   * One transaction: re-checks the sale, gets or creates the caller's active hold, checks the per-user limit
-   * and claims the seats with a conditional UPDATE whose row count is checked. `unguarded` (test switch only)
+   * One transaction: re-checks the sale, serializes the buyer on the event, gets or creates the caller's active
+   * hold, checks the per-user limit over the hold and the buyer's pending and confirmed orders, and claims the seats with a conditional UPDATE whose row count is checked. `unguarded` (test switch only)
    * drops the condition and the count: the double sale the race test demonstrates.
    */
   lock(input: {
@@ -105,9 +108,12 @@ export interface HoldRepository {
     seatIds: string[];
     unguarded?: boolean;
   }): Promise<LockOutcome>;
-  /** Removes the named seats from the caller's active hold; an emptied hold is released. */
+  /**
+   * Removes the named seats from the caller's active hold. An emptied hold stays active (with its deadline and
+   * timer, reused by the next lock in the window) but is shown as no hold (`hold: null`).
+   */
   unlock(input: { eventId: string; userId: string; seatIds: string[] }): Promise<UnlockOutcome>;
-  /** The caller's live (active, not past its deadline) hold on the event. */
+  /** The caller's live (active, not past its deadline, with seats) hold on the event. */
   findLive(eventId: string, userId: string): Promise<Hold | null>;
   setExecutionArn(holdId: string, executionArn: string): Promise<void>;
 }

@@ -61,6 +61,7 @@ export class ConflictError extends AppError {
       | 'HOLD_EXPIRED'
       | 'RESERVATION_NOT_PENDING'
       | 'PAYMENT_NOT_CONFIRMABLE'
+      | 'CANCELLATION_CLOSED'
       | 'CONFLICT',
     message: string,
     details?: unknown,

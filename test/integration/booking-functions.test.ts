@@ -68,7 +68,7 @@ describe('tiketi_lock_seats', () => {
     // Act
     const outcome = await holds.lock({ eventId, userId: a.id, seatIds: [seatIds[1]!, seatIds[2]!] });
     // Assess
-    expect(outcome).toEqual({ kind: 'limit-exceeded', limit: 2, held: 1 });
+    expect(outcome).toEqual({ kind: 'limit-exceeded', limit: 2, alreadyYours: 1, requested: 2 });
     expect(await seatRows(eventId)).toEqual(before);
   });
 });

@@ -311,6 +311,78 @@ describe('cancel', () => {
   });
 });
 
+describe('cancellation policy of a paid reservation', () => {
+  /** A confirmed (paid, as the payment saga leaves it) reservation of one seat. */
+  async function paidReservation(prefix: string) {
+    const event = await seatedEvent({ seats: 4 });
+    const [buyer] = await createUsers(db, stack.env, 1, prefix);
+    const seats = event.seatIds.slice(0, 1);
+    await lock(buyer!, event.eventId, seats);
+    const r = (await reserve(buyer!, { eventId: event.eventId, seatIds: seats })).json;
+    await db.query(`UPDATE reservations SET status = 'confirmed' WHERE id = $1`, [r.id]);
+    await db.query(`UPDATE seats SET status = 'sold' WHERE id = ANY($1)`, [seats]);
+    return { event, buyer: buyer!, seats, r };
+  }
+
+  it('refuses a cancel after the cancellation deadline with 409 CANCELLATION_CLOSED, changing nothing', async () => {
+    // Prepare
+    const { event, buyer, seats, r } = await paidReservation('deadline');
+    await db.query(
+      `UPDATE events SET cancellation_deadline = date_trunc('second', now()) - interval '1 minute' WHERE id = $1`,
+      [event.eventId],
+    );
+    const detail = await api<{ cancellationDeadline: string }>(`/api/v1/events/${event.eventId}`);
+    const before = await db.rowCounts();
+
+    // Act
+    const res = await cancel(buyer, r.id);
+
+    // Assess
+    expect(res.status, res.text).toBe(409);
+    expect(res.json.error).toMatchObject({
+      code: 'CANCELLATION_CLOSED',
+      details: { cancellableUntil: detail.json.cancellationDeadline },
+    });
+    expect(await db.rowCounts()).toEqual(before);
+    expect((await get(buyer, r.id)).json.status).toBe('confirmed');
+    const seat = await db.query('SELECT status FROM seats WHERE id = ANY($1)', [seats]);
+    expect(seat.rows[0].status).toBe('sold');
+  });
+
+  it('refuses a cancel once the event has started, whatever the deadline says', async () => {
+    // Prepare
+    const { event, buyer, r } = await paidReservation('started');
+    await db.query(
+      `UPDATE events SET starts_at = now() - interval '1 minute', cancellation_deadline = now() + interval '1 day'
+       WHERE id = $1`,
+      [event.eventId],
+    );
+    // Act
+    const res = await cancel(buyer, r.id);
+    // Assess
+    expect(res.status, res.text).toBe(409);
+    expect(res.json.error.code).toBe('CANCELLATION_CLOSED');
+    expect((await get(buyer, r.id)).json.status).toBe('confirmed');
+  });
+
+  it("shows the deadline on the event (default: the event's start) and refunds before it", async () => {
+    // Prepare
+    const { event, buyer, r } = await paidReservation('before-deadline');
+    const byDefault = await api<{ startsAt: string; cancellationDeadline: string }>(
+      `/api/v1/events/${event.eventId}`,
+    );
+    expect(byDefault.json.cancellationDeadline).toBe(byDefault.json.startsAt);
+    await db.query(`UPDATE events SET cancellation_deadline = now() + interval '1 day' WHERE id = $1`, [
+      event.eventId,
+    ]);
+    // Act
+    const res = await cancel(buyer, r.id);
+    // Assess
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.status).toBe('refunded');
+  });
+});
+
 describe('general admission', () => {
   it('reserves by ticket type, counts it as sold, publishes availability, and returns it on cancel', async () => {
     const ga = await gaEvent(10);
@@ -369,7 +441,10 @@ describe('general admission', () => {
       ],
     });
     expect(tooMany.status).toBe(422);
-    expect(tooMany.json.error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { limit: 4, requested: 5 } });
+    expect(tooMany.json.error).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      details: { limit: 4, alreadyYours: 0, requested: 5 },
+    });
 
     const unknown = randomUUID();
     const missing = await reserve(buyer!, {

@@ -131,10 +131,12 @@ export function pgEventRepository(pool: Pool): EventRepository {
         SummaryRow & {
           description: string;
           max_seats_per_user: number;
+          cancellation_deadline: Date;
           waiting_room: EventDetail['waitingRoom'];
         }
       >(
-        `SELECT ${SUMMARY_COLUMNS}, e.description, e.max_seats_per_user, e.waiting_room
+        `SELECT ${SUMMARY_COLUMNS}, e.description, e.max_seats_per_user, e.waiting_room,
+                least(coalesce(e.cancellation_deadline, e.starts_at), e.starts_at) AS cancellation_deadline
          FROM events e ${SUMMARY_JOINS} WHERE e.id = $1 AND e.status <> 'draft'`,
         [id],
       );
@@ -157,6 +159,7 @@ export function pgEventRepository(pool: Pool): EventRepository {
         ...toSummary(r),
         description: r.description,
         maxSeatsPerUser: r.max_seats_per_user,
+        cancellationDeadline: r.cancellation_deadline.toISOString(),
         ticketTypes: ticketTypes.rows.map((t) => {
           const held = Math.min(t.held, t.sold);
           return { ...t, held, sold: t.sold - held, available: Math.max(0, t.capacity - t.sold) };

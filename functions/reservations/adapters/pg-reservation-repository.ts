@@ -172,7 +172,26 @@ export function pgReservationRepository(pool: Pool): ReservationRepository {
         inTransaction(pool, async (client): Promise<CreateOutcome> => {
           const { max } = await saleCheck(client, input.eventId);
           const requested = input.items.reduce((n, i) => n + i.quantity, 0);
-          if (requested > max) throw new Refusal({ kind: 'limit-exceeded', limit: max, requested });
+          // The buyer's purchases on this event one at a time (seat locks take the same lock), then the limit
+          // over everything already theirs: live hold, pending and confirmed orders (migration 1732000001200).
+          if (!input.unserialized) {
+            await client.query('SELECT tiketi_serialize_buyer($1, $2)', [input.eventId, input.userId]);
+          }
+          const yours = await client.query<{ n: number }>('SELECT tiketi_tickets_of($1, $2) AS n', [
+            input.eventId,
+            input.userId,
+          ]);
+          const alreadyYours = yours.rows[0]!.n;
+          if (alreadyYours + requested > max) {
+            throw new Refusal({ kind: 'limit-exceeded', limit: max, alreadyYours, requested });
+          }
+          // Each GA reservation makes a hold and starts its timer: capped per buyer (migration 1732000001220).
+          const wait = await client.query<{ s: number | null }>('SELECT tiketi_new_hold_wait($1, $2) AS s', [
+            input.eventId,
+            input.userId,
+          ]);
+          const retryAfterSeconds = wait.rows[0]?.s;
+          if (retryAfterSeconds) throw new Refusal({ kind: 'too-many-holds', retryAfterSeconds });
 
           // The hold row carries the expiry timer of this reservation (GA has no seat hold before checkout).
           const hold = await client.query<{ id: string }>(
@@ -279,13 +298,26 @@ export function pgReservationRepository(pool: Pool): ReservationRepository {
     async cancelPending(id, userId) {
       return (await refusals(() =>
         inTransaction(pool, async (client): Promise<CancelOutcome> => {
-          const found = await client.query<{ status: ReservationStatus; event_id: string }>(
-            'SELECT status, event_id FROM reservations WHERE id = $1 AND user_id = $2 FOR UPDATE',
+          const found = await client.query<{
+            status: ReservationStatus;
+            event_id: string;
+            starts_at: Date;
+            cancellation_deadline: Date | null;
+          }>(
+            `SELECT r.status, r.event_id, e.starts_at, e.cancellation_deadline
+             FROM reservations r JOIN events e ON e.id = r.event_id
+             WHERE r.id = $1 AND r.user_id = $2 FOR UPDATE OF r`,
             [id, userId],
           );
           const r = found.rows[0];
           if (!r) return { kind: 'not-found' };
-          if (r.status === 'confirmed') return { kind: 'confirmed' };
+          if (r.status === 'confirmed') {
+            return {
+              kind: 'confirmed',
+              startsAt: r.starts_at,
+              cancellationDeadline: r.cancellation_deadline,
+            };
+          }
           if (r.status !== 'pending_payment') return { kind: 'not-pending', status: r.status };
           await client.query(
             `UPDATE reservations SET status = 'cancelled', updated_at = now() WHERE id = $1`,

@@ -152,7 +152,8 @@ describe('createReservation', () => {
     [{ kind: 'hold-expired', seatIds: [SEAT] }, 'HOLD_EXPIRED'],
     [{ kind: 'sold-out', ticketTypeIds: [SEAT] }, 'SOLD_OUT'],
     [{ kind: 'ticket-type-not-found', ticketTypeIds: [SEAT] }, 'NOT_FOUND'],
-    [{ kind: 'limit-exceeded', limit: 4, requested: 5 }, 'LIMIT_EXCEEDED'],
+    [{ kind: 'limit-exceeded', limit: 4, alreadyYours: 2, requested: 5 }, 'LIMIT_EXCEEDED'],
+    [{ kind: 'too-many-holds', retryAfterSeconds: 30 }, 'TOO_MANY_REQUESTS'],
     [{ kind: 'not-on-sale' }, 'EVENT_NOT_ON_SALE'],
     [{ kind: 'event-not-found' }, 'EVENT_NOT_FOUND'],
   ] as [CreateOutcome, string][])('maps a refusal to its error code (%#)', async (outcome, code) => {

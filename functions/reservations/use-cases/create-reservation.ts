@@ -5,6 +5,7 @@ import {
   AppError,
   ConflictError,
   NotFoundError,
+  TooManyRequestsError,
   UnprocessableError,
   ValidationError,
 } from '../../shared/errors';
@@ -40,6 +41,7 @@ function normalise(body: ReservationCreateBody): ReservationCreateBody {
  * reservation back (`replayed`), the same key with another body is 422 IDEMPOTENCY_KEY_REUSED and changes
  * nothing. Two concurrent requests with one key meet at the reservations' unique index: the second waits for
  * the first and answers with its reservation. Refusals (409/422) store nothing, so the key can be retried.
+ * `unserialized` is the limit race test's switch (the handler honours it only in the local stage).
  */
 export async function createReservation(
   deps: CreateDeps,
@@ -47,6 +49,7 @@ export async function createReservation(
   rawKey: string | undefined,
   rawBody: ReservationCreateBody,
   admissionToken?: string,
+  options: { unserialized?: boolean } = {},
 ): Promise<CreateResult> {
   const key = idempotencyKeySchema.safeParse(rawKey);
   if (!key.success) {
@@ -88,6 +91,7 @@ export async function createReservation(
           ...common,
           items: body.items,
           paymentSeconds: deps.paymentSeconds,
+          unserialized: options.unserialized,
         });
 
   if (outcome.kind === 'duplicate') {
@@ -141,11 +145,18 @@ function refusal(outcome: Exclude<CreateOutcome, { kind: 'created' | 'duplicate'
       return new AppError('NOT_FOUND', 'Unknown ticket type for this event', {
         ticketTypeIds: outcome.ticketTypeIds,
       });
+    case 'too-many-holds':
+      // Each GA reservation starts a hold-expiry execution, like a new seat hold (see lockSeats).
+      return new TooManyRequestsError(
+        outcome.retryAfterSeconds,
+        'TOO_MANY_REQUESTS',
+        `Too many new holds on this event; try again in ${outcome.retryAfterSeconds} s`,
+      );
     case 'limit-exceeded':
       return new UnprocessableError(
         'LIMIT_EXCEEDED',
-        `At most ${outcome.limit} tickets per person for this event`,
-        { limit: outcome.limit, requested: outcome.requested },
+        `At most ${outcome.limit} tickets per person for this event (${outcome.alreadyYours} already yours)`,
+        { limit: outcome.limit, alreadyYours: outcome.alreadyYours, requested: outcome.requested },
       );
   }
 }

@@ -5,8 +5,9 @@ import type { HoldRepository, LockOutcome, SaleInfo, UnlockOutcome } from '../po
 
 /**
  * Holds in PostgreSQL, the truth: one `active` hold per (event, user) (partial unique index), seats claimed by
- * a conditional UPDATE whose row count is checked, the hold row locked (FOR UPDATE) so one user's concurrent
- * requests apply one after the other and the per-user limit is exact.
+ * a conditional UPDATE whose row count is checked. A lock serializes the buyer on the event (advisory lock,
+ * shared with GA reservations) and then locks the hold row (FOR UPDATE), so one user's concurrent requests
+ * apply one after the other and the per-user limit over hold and orders is exact.
  */
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -36,7 +37,7 @@ export async function holdView(db: Queryable, holdId: string): Promise<Hold | nu
 }
 
 /** Refusals `tiketi_lock_seats` raises to roll its writes back: SQLSTATE → the outcome in DETAIL. */
-const LOCK_REFUSALS = new Set(['TK409', 'TK422']);
+const LOCK_REFUSALS = new Set(['TK409', 'TK422', 'TK429']);
 
 /** Thrown inside a transaction to roll it back with a business outcome. */
 class Outcome<T> {
@@ -102,18 +103,15 @@ export function pgHoldRepository(pool: Pool, options: { saleInfoTtlMs?: number }
             [hold.id, seatIds],
           );
           if (!freed.rows.length) throw new Outcome({ kind: 'not-found' as const });
-          const left = await client.query<{ n: number }>(
-            'SELECT count(*)::int AS n FROM seats WHERE hold_id = $1',
-            [hold.id],
-          );
-          let view: Hold | null = null;
-          if (left.rows[0]?.n === 0) {
-            // Its timer finds it released and does nothing.
-            await client.query(`UPDATE holds SET status = 'released', closed_at = now() WHERE id = $1`, [
-              hold.id,
-            ]);
-          } else view = await holdView(client, hold.id);
-          return { kind: 'ok' as const, hold: view, released: freed.rows.map((r) => r.id) };
+          // An emptied hold stays active until its deadline, keeping its timer: a lock within the window
+          // reuses both, so a lock/unlock loop starts one execution per hold window, not one per round. The
+          // caller sees no hold (its seats are gone); the timer expires the empty row at the deadline.
+          const view = await holdView(client, hold.id);
+          return {
+            kind: 'ok' as const,
+            hold: view?.seats.length ? view : null,
+            released: freed.rows.map((r) => r.id),
+          };
         });
       } catch (error) {
         if (error instanceof Outcome) return (error as Outcome<UnlockOutcome>).value;
@@ -123,8 +121,9 @@ export function pgHoldRepository(pool: Pool, options: { saleInfoTtlMs?: number }
 
     async findLive(eventId, userId) {
       const { rows } = await pool.query<{ id: string }>(
-        `SELECT id FROM holds
-         WHERE event_id = $1 AND user_id = $2 AND status = 'active' AND expires_at > now()`,
+        `SELECT id FROM holds h
+         WHERE event_id = $1 AND user_id = $2 AND status = 'active' AND expires_at > now()
+           AND EXISTS (SELECT 1 FROM seats s WHERE s.hold_id = h.id)`,
         [eventId, userId],
       );
       return rows[0] ? holdView(pool, rows[0].id) : null;

@@ -153,7 +153,8 @@ describe('lockSeats', () => {
 
   it.each([
     [{ kind: 'unavailable', seatIds: [S3] } as LockOutcome, 'SEAT_UNAVAILABLE'],
-    [{ kind: 'limit-exceeded', limit: 4, held: 3 } as LockOutcome, 'LIMIT_EXCEEDED'],
+    [{ kind: 'limit-exceeded', limit: 4, alreadyYours: 3, requested: 2 } as LockOutcome, 'LIMIT_EXCEEDED'],
+    [{ kind: 'too-many-holds', retryAfterSeconds: 30 } as LockOutcome, 'TOO_MANY_REQUESTS'],
     [{ kind: 'not-on-sale' } as LockOutcome, 'EVENT_NOT_ON_SALE'],
     [{ kind: 'event-not-found' } as LockOutcome, 'EVENT_NOT_FOUND'],
     [new Error('connection lost'), null],

@@ -1,6 +1,6 @@
 import type { Hold, SeatLockBody } from '../../../shared/booking';
 import type { AdmissionGate } from '../../shared/admission/gate';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/errors';
+import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError } from '../../shared/errors';
 import type { HoldRepository, HoldTimer, InventoryEvents, Log, SeatGuard } from '../ports';
 
 export interface LockDeps {
@@ -81,9 +81,12 @@ export async function lockSeats(
       await giveBack();
       throw new UnprocessableError(
         'LIMIT_EXCEEDED',
-        `At most ${outcome.limit} seats per person for this event`,
-        { limit: outcome.limit, held: outcome.held },
+        `At most ${outcome.limit} tickets per person for this event (${outcome.alreadyYours} already yours)`,
+        { limit: outcome.limit, alreadyYours: outcome.alreadyYours, requested: outcome.requested },
       );
+    case 'too-many-holds':
+      await giveBack();
+      throw tooManyHolds(outcome.retryAfterSeconds);
     case 'unavailable':
       await giveBack();
       throw new ConflictError('SEAT_UNAVAILABLE', 'Some seats are no longer available', {
@@ -115,4 +118,16 @@ export async function lockSeats(
     ...locked.map((id) => ({ id, status: 'held' as const })),
   ]);
   return { hold };
+}
+
+/**
+ * 429 for a buyer who started too many holds on one event lately (migration 1732000001220): every new hold
+ * starts a hold-expiry execution, and the StartExecution bucket is shared with payment confirmation.
+ */
+function tooManyHolds(retryAfterSeconds: number): TooManyRequestsError {
+  return new TooManyRequestsError(
+    retryAfterSeconds,
+    'TOO_MANY_REQUESTS',
+    `Too many new holds on this event; try again in ${retryAfterSeconds} s`,
+  );
 }

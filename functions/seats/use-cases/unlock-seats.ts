@@ -5,7 +5,9 @@ import type { HoldRepository, InventoryEvents, Log, SeatGuard } from '../ports';
 /**
  * Removes seats from the caller's hold. Named seats that are not in it are ignored; when none of them is (or
  * the caller has no hold on the event) the answer is 404 NOT_FOUND, so a client learns its view was stale.
- * The hold ends (`released`) with its last seat; its timer then finds nothing to do.
+ * A hold emptied of its last seat is answered as no hold, but keeps its deadline and expiry timer: a lock
+ * before the deadline reuses them instead of starting another execution (hold churn cannot drain the Step
+ * Functions StartExecution bucket that payment confirmation also needs).
  */
 export async function unlockSeats(
   deps: {

@@ -39,6 +39,7 @@ type ParamlessKey =
   | 'error.holdExpired'
   | 'error.reservationNotPending'
   | 'error.paymentNotConfirmable'
+  | 'error.cancellationClosed'
   | 'error.limitExceededNoMax'
   | 'error.idempotencyKeyReused'
   | 'auth.error.emailTaken'
@@ -90,6 +91,7 @@ const MESSAGES: Record<ApiErrorCode, Describe> = {
   HOLD_EXPIRED: () => simple('error.holdExpired'),
   RESERVATION_NOT_PENDING: () => simple('error.reservationNotPending'),
   PAYMENT_NOT_CONFIRMABLE: () => simple('error.paymentNotConfirmable'),
+  CANCELLATION_CLOSED: () => simple('error.cancellationClosed'),
   CONFLICT: () => simple('error.conflict'),
   PAYLOAD_TOO_LARGE: () => simple('error.payloadTooLarge'),
   LIMIT_EXCEEDED: (error, context) => {

@@ -23,6 +23,7 @@ const event: EventDetail = {
   availability: { total: 300, available: 250, held: 10, sold: 40 },
   description: '',
   maxSeatsPerUser: 4,
+  cancellationDeadline: '2026-03-14T10:30:00.000Z',
   ticketTypes: [
     { id: VIP, name: 'VIP', price: 150_000, capacity: 100, available: 80, held: 5, sold: 15 },
     { id: STANDARD, name: 'Standard', price: 50_000, capacity: 200, available: 170, held: 5, sold: 25 },
