@@ -73,9 +73,10 @@ async function loadPayment(deps: SagaDeps, paymentId: string) {
  */
 async function ownsPaymentKey(
   provider: PaymentProvider,
-  payment: PaymentRecord & { paymentKey: string },
+  payment: PaymentRecord,
+  paymentKey: string,
 ): Promise<boolean> {
-  const found = await provider.lookup(payment.paymentKey);
+  const found = await provider.lookup(paymentKey);
   if (!found) return false;
   if (found.orderId !== payment.orderId) {
     throw new PaymentKeyMismatchError(
@@ -153,18 +154,15 @@ export const steps: Record<SagaStep, (deps: SagaDeps, input: StepInput) => Promi
       const change = await deps.payments.confirmReservation(paymentId, fault);
       return { eventId: change.eventId, seatsSold: change.seats.length };
     };
-    if (deps.testSwitches && testFault === 'pool-exhausted' && deps.exhaustPool) {
-      if (!poolExhaustedOnce.has(paymentId)) {
-        poolExhaustedOnce.add(paymentId);
-        const giveBack = await deps.exhaustPool();
-        try {
-          return await confirm();
-        } finally {
-          giveBack();
-        }
-      }
+    const exhaust = deps.testSwitches && testFault === 'pool-exhausted' ? deps.exhaustPool : undefined;
+    if (!exhaust || poolExhaustedOnce.has(paymentId)) return confirm();
+    poolExhaustedOnce.add(paymentId);
+    const giveBack = await exhaust();
+    try {
+      return await confirm();
+    } finally {
+      giveBack();
     }
-    return confirm();
   },
 
   async publishConfirmed(deps, { paymentId }) {
@@ -180,9 +178,7 @@ export const steps: Record<SagaStep, (deps: SagaDeps, input: StepInput) => Promi
     }
     if (!payment.paymentKey) return { cancelled: false };
     const provider = await deps.providerFor(payment.provider);
-    if (!(await ownsPaymentKey(provider, { ...payment, paymentKey: payment.paymentKey }))) {
-      return { cancelled: false };
-    }
+    if (!(await ownsPaymentKey(provider, payment, payment.paymentKey))) return { cancelled: false };
     // Whatever the charge did (timed out, failed after retries), cancel by paymentKey; nothing to cancel is fine.
     return provider.cancel({
       paymentKey: payment.paymentKey,
@@ -205,9 +201,7 @@ export const steps: Record<SagaStep, (deps: SagaDeps, input: StepInput) => Promi
     }
     if (payment.status === 'refunded' || !payment.paymentKey) return { cancelled: false };
     const provider = await deps.providerFor(payment.provider);
-    if (!(await ownsPaymentKey(provider, { ...payment, paymentKey: payment.paymentKey }))) {
-      return { cancelled: false };
-    }
+    if (!(await ownsPaymentKey(provider, payment, payment.paymentKey))) return { cancelled: false };
     return provider.cancel({
       paymentKey: payment.paymentKey,
       reason: 'The reservation could not be confirmed',
