@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import { type AdmissionGate, getAdmissionGate } from '../shared/admission';
 import { getPool, getSfn } from '../shared/clients';
 import { loadConfig } from '../shared/config';
@@ -56,6 +57,16 @@ export const getReconcileDeps = once(async (): Promise<ReconcileDeps> => {
   };
 });
 
+/** Test switches only: checks out the pool's every client, so the next checkout waits for pg's connect timeout. */
+async function holdEveryClient(pool: Pool): Promise<() => void> {
+  const max = pool.options.max ?? 10;
+  const taken = await Promise.allSettled(Array.from({ length: max }, () => pool.connect()));
+  const clients = taken.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+  return () => {
+    for (const client of clients) client.release();
+  };
+}
+
 /** The saga task function: database, provider, and the broadcaster's parts (Redis for seat-change coalescing). */
 export const getSagaDeps = once(async (): Promise<SagaDeps> => {
   const config = loadConfig([
@@ -67,10 +78,12 @@ export const getSagaDeps = once(async (): Promise<SagaDeps> => {
     'payments',
   ]);
   const pool = await getPool();
+  const testSwitches = testSwitchesOn(config);
   return {
     payments: pgPaymentRepository(pool),
     providerFor: (name) => getProvider(name),
     events: broadcastPaymentEvents(getPool, logger),
-    testSwitches: testSwitchesOn(config),
+    testSwitches,
+    exhaustPool: testSwitches ? () => holdEveryClient(pool) : undefined,
   };
 });

@@ -1,14 +1,15 @@
 import { ADMISSION_HEADER } from '../../shared/queue';
 import { createHttpHandler } from '../shared/http';
 import { getApiDeps } from './deps';
+import { isTestFault } from './ports';
 import { confirmPayment } from './use-cases/confirm-payment';
 import { getPaymentStatus } from './use-cases/get-payment-status';
 import { preparePayment } from './use-cases/prepare-payment';
 
 /**
  * payments: prepare, confirm (starts the payment saga), status. The saga itself runs in functions/payments/saga.ts.
- * `x-test-fault: after-charge` is read only when the local stack runs with test switches; anywhere else the
- * header means nothing.
+ * `x-test-fault` (TEST_FAULTS in ports.ts) is read only when the local stack runs with test switches; anywhere
+ * else the header means nothing.
  */
 export const handler = createHttpHandler('payments', {
   'payments.prepare': async ({ body, auth, headers }) => ({
@@ -21,7 +22,8 @@ export const handler = createHttpHandler('payments', {
   }),
   'payments.confirm': async ({ body, auth, headers }) => {
     const deps = await getApiDeps();
-    const testFault = deps.testSwitches && headers['x-test-fault'] === 'after-charge' ? 'after-charge' : null;
+    const fault = headers['x-test-fault'];
+    const testFault = deps.testSwitches && isTestFault(fault) ? fault : null;
     return {
       status: 202,
       body: await confirmPayment(deps, {

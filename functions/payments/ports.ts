@@ -35,16 +35,26 @@ export interface CancelResult {
   alreadyCancelled: boolean;
 }
 
+/** What the provider knows about a paymentKey: the order it was authorized for, and where it stands. */
+export interface ProviderPayment {
+  orderId: string;
+  /** The provider's own status word (Toss: DONE, CANCELED…; sandbox: approved, cancelled). */
+  status: string;
+}
+
 /**
  * A payment provider. `confirm` captures a payment the buyer authorized on the provider's client side; it throws
  * PaymentDeclinedError (refused, nothing charged), ProviderTimeoutError (no answer in time: unknown outcome) or
  * TransientError (not processed, safe to retry with the same idempotency key). `cancel` voids or refunds by
- * paymentKey and tolerates "nothing to cancel" and "already cancelled".
+ * paymentKey and tolerates "nothing to cancel" and "already cancelled". `lookup` asks the
+ * provider which order a paymentKey belongs to (null: it knows no such payment), so a void or refund never
+ * cancels a payment that is not this order's.
  */
 export interface PaymentProvider {
   readonly name: ProviderName;
   confirm(input: ConfirmChargeInput): Promise<ChargeResult>;
   cancel(input: CancelInput): Promise<CancelResult>;
+  lookup(paymentKey: string): Promise<ProviderPayment | null>;
 }
 
 export interface PaymentRecord {
@@ -103,7 +113,10 @@ export interface PaymentRepository {
   createPayment(payment: NewPayment): Promise<PaymentRecord | null>;
   livePaymentOf(reservationId: string): Promise<PaymentRecord | null>;
   findPayment(paymentId: string): Promise<PaymentRecord | null>;
-  /** ready → in_progress with the paymentKey, for the owner only; false when it was not `ready`. */
+  /**
+   * ready → in_progress with the paymentKey, for the owner only; false when it was not `ready`. Throws
+   * PaymentKeyInUseError when the key already belongs to another payment.
+   */
   startConfirm(paymentId: string, userId: string, paymentKey: string): Promise<boolean>;
   /** in_progress → ready again (the saga could not be started); only for the same paymentKey. */
   revertConfirm(paymentId: string, paymentKey: string): Promise<void>;
@@ -152,10 +165,22 @@ export interface PaymentRepository {
   ): Promise<InventoryChange | null>;
 }
 
+/**
+ * Test-only faults (header `x-test-fault`, honoured only with test switches on the local stack):
+ * - after-charge: the confirmation fails after the charge (→ refund);
+ * - charge-timeout: the provider's answer to the charge is lost, as a timeout (→ void); the provider is not called;
+ * - pool-exhausted: the first confirmation attempt finds every database pool client taken until pg's connect
+ *   timeout, a transient fault (→ retried).
+ */
+export const TEST_FAULTS = ['after-charge', 'charge-timeout', 'pool-exhausted'] as const;
+export type TestFault = (typeof TEST_FAULTS)[number];
+export const isTestFault = (value: unknown): value is TestFault =>
+  (TEST_FAULTS as readonly unknown[]).includes(value);
+
 export interface SagaInput {
   paymentId: string;
   /** Test-only fault injection (honoured only with test switches on the local stack). */
-  testFault: 'after-charge' | null;
+  testFault: TestFault | null;
 }
 
 export interface SagaStarter {

@@ -17,10 +17,27 @@ describe('payment saga task errors', () => {
     ).toBe('TransientError');
   });
 
+  it('retries the database failures the shared classifier calls transient: a pool timeout while confirming', () => {
+    // node-postgres' pool gives up with this message and no code: before the shared rule the saga refunded.
+    const poolTimeout = new Error('timeout exceeded when trying to connect');
+    const mapped = forStateMachine('confirmReservation', poolTimeout) as Error;
+    expect(mapped).toBeInstanceOf(TransientError);
+    expect(mapped.name).toBe('TransientError');
+    expect(mapped.cause).toBe(poolTimeout);
+    expect(
+      (forStateMachine('markRefunded', new Error('Connection terminated unexpectedly')) as Error).name,
+    ).toBe('TransientError');
+  });
+
   it('keeps a timed-out charge a ProviderTimeoutError (void it), but retries a timed-out cancel', () => {
     expect((forStateMachine('charge', new ProviderTimeoutError('slow')) as Error).name).toBe(
       'ProviderTimeoutError',
     );
+    // …even though its cause (the fetch's TimeoutError) is transient on its own.
+    const lost = new ProviderTimeoutError('slow', {
+      cause: Object.assign(new Error('t'), { name: 'TimeoutError' }),
+    });
+    expect(forStateMachine('charge', lost)).toBe(lost);
     expect((forStateMachine('voidCharge', new ProviderTimeoutError('slow')) as Error).name).toBe(
       'TransientError',
     );

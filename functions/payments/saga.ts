@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { TransientError } from '../shared/errors';
+import { isTransient } from '../shared/transient';
 import { getSagaDeps, logger } from './deps';
-import { ProviderTimeoutError } from './errors';
+import { PaymentError, ProviderTimeoutError } from './errors';
 import { SAGA_STEPS, type SagaStep, steps } from './use-cases/saga-steps';
 
 /**
@@ -20,17 +21,6 @@ const eventSchema = z.object({
   }),
 });
 
-/** Connection-level PostgreSQL/network failures: retry later rather than compensate. */
-const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  '57P01',
-  '53300',
-  '40001',
-  '40P01',
-]);
-
 const EXPECTED = new Set([
   'PaymentDeclinedError',
   'ReservationNotPayableError',
@@ -40,16 +30,18 @@ const EXPECTED = new Set([
 
 /** The error as Step Functions should see it. */
 export function forStateMachine(step: SagaStep, error: unknown): unknown {
-  // Subclasses (CircuitOpenError) are renamed so one ErrorEquals name covers every transient failure.
-  if (error instanceof TransientError) return new TransientError(error.message, { cause: error });
   // A cancel that timed out is safe to repeat under the same idempotency key; only a timed-out charge is
   // ambiguous enough to need its own path (void).
-  if (error instanceof ProviderTimeoutError && step !== 'charge') {
-    return new TransientError(error.message, { cause: error });
+  if (error instanceof ProviderTimeoutError) {
+    return step === 'charge' ? error : new TransientError(error.message, { cause: error });
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) {
-    return new TransientError('Database unavailable', { cause: error });
+  // Declines, refusals, late payments: outcomes the saga routes, even when a transient error caused them.
+  if (error instanceof PaymentError) return error;
+  // One name for every transient failure (subclasses such as CircuitOpenError, pool timeouts, connection loss),
+  // so the state machine's single `TransientError` Retry clause covers them all; raw driver text stays in cause.
+  if (isTransient(error)) {
+    const message = error instanceof TransientError ? error.message : 'A dependency is unavailable';
+    return new TransientError(message, { cause: error });
   }
   return error;
 }

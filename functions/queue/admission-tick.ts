@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isTransientDbError } from '../shared/db';
 import { TransientError } from '../shared/errors';
+import { isTransient } from '../shared/transient';
 import { getTickDeps, logger } from './deps';
 import { admissionTick } from './use-cases/admission-tick';
 
@@ -16,10 +16,7 @@ export async function handler(payload: unknown) {
   try {
     return await admissionTick(await getTickDeps(), input);
   } catch (error) {
-    const redisDown = /Connection is closed|ECONNREFUSED|MaxRetriesPerRequest/i.test(
-      String((error as Error)?.message),
-    );
-    if (isTransientDbError(error) || redisDown) {
+    if (isTransient(error)) {
       logger.warn('admission tick failed transiently', { eventId: input.eventId, error });
       throw new TransientError('admission tick failed transiently', { cause: error });
     }

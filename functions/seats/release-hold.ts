@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadConfig } from '../shared/config';
-import { isTransientDbError } from '../shared/db';
 import { TransientError } from '../shared/errors';
+import { isTransient } from '../shared/transient';
 import { getReleaseDeps, logger } from './deps';
 import { releaseHold, toWorkflowOutput } from './use-cases/release-hold';
 
@@ -25,7 +25,7 @@ export async function handler(payload: unknown) {
     });
     return output;
   } catch (err) {
-    if (isTransientDbError(err)) throw new TransientError('Database unavailable', { cause: err });
+    if (isTransient(err)) throw new TransientError('Database unavailable', { cause: err });
     throw err;
   }
 }

@@ -21,25 +21,3 @@ export async function inTransaction<T>(
     client.release();
   }
 }
-
-/** Connection loss, server shutdown, too many connections, serialization failure, deadlock. */
-const TRANSIENT = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P03',
-  '53300',
-  '40001',
-  '40P01',
-]);
-
-export function isTransientDbError(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  if (code && TRANSIENT.has(code)) return true;
-  // pg's pool gives up on a connection with this message (no code).
-  return /timeout exceeded when trying to connect|Connection terminated/i.test(
-    String((err as Error)?.message),
-  );
-}

@@ -119,13 +119,13 @@ async function outcome(token: string, paymentId: string, timeoutMs = 20_000): Pr
 }
 
 /** The saga execution's final state (its output is the whole execution state). */
-async function execution(paymentId: string) {
+async function execution(paymentId: string, timeoutMs = 10_000) {
   const row = await db.query<{ execution_arn: string }>('SELECT execution_arn FROM payments WHERE id = $1', [
     paymentId,
   ]);
   const arn = row.rows[0]?.execution_arn;
   expect(arn).toBeTruthy();
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const out = await sfn.send(new DescribeExecutionCommand({ executionArn: arn! }));
     if (out.status !== 'RUNNING' || Date.now() > deadline) {
@@ -322,6 +322,34 @@ describe('payments: the saga', () => {
     expect(exec.output.refund.result).toMatchObject({ cancelled: true });
   });
 
+  it('the database pool exhausted during confirmation (test switch) → retried and confirmed, not refunded', async () => {
+    // Prepare
+    const buyer = await registerUser('pay');
+    const r = await seatedReservation(buyer.user.id);
+    const p = await prepared(buyer.accessToken, r.reservationId);
+
+    // Act: the first ConfirmReservation attempt finds every pool client taken and gets pg's connect timeout.
+    const res = await confirm(buyer.accessToken, p.paymentId, paymentKey('approve'), {
+      'x-test-fault': 'pool-exhausted',
+    });
+    expect(res.status, res.text).toBe(202);
+
+    // Assess (the execution first: the status route shares the pool that is held for pg's 5 s connect timeout)
+    const exec = await execution(p.paymentId, 25_000);
+    expect(exec.status).toBe('SUCCEEDED');
+    expect(exec.output.error).toBeUndefined();
+    expect(exec.output.refund).toBeUndefined();
+    expect(exec.output.confirmation.result).toMatchObject({ seatsSold: 2 });
+    expect(await outcome(buyer.accessToken, p.paymentId)).toMatchObject({
+      status: 'approved',
+      reservationStatus: 'confirmed',
+    });
+    expect(await charges(p.orderId)).toEqual([{ status: 'approved' }]);
+    expect(await seatStatuses(r.seatIds)).toEqual(
+      r.seatIds.map(() => ({ status: 'sold', reservation_id: r.reservationId })),
+    );
+  });
+
   it('duplicate confirms, concurrent and sequential → one saga, one charge', async () => {
     const buyer = await registerUser('pay');
     const r = await seatedReservation(buyer.user.id);
@@ -406,6 +434,78 @@ describe('payments: the saga', () => {
     const byId = Object.fromEntries(seats.rows.map((s) => [s.id, s.status]));
     expect(byId[r.seatIds[0]!]).toBe('held');
     expect(byId[r.seatIds[1]!]).toBe('available');
+  });
+});
+
+describe("payments: a payment key is bound to its order (someone else's key never refunds them)", () => {
+  it("confirming my order with someone else's already used key → 409, their payment untouched", async () => {
+    // Prepare: A paid with keyA.
+    const a = await registerUser('pay');
+    const b = await registerUser('pay');
+    const ra = await seatedReservation(a.user.id);
+    const rb = await seatedReservation(b.user.id);
+    const pa = await prepared(a.accessToken, ra.reservationId);
+    const keyA = paymentKey('approve');
+    await confirm(a.accessToken, pa.paymentId, keyA);
+    expect((await outcome(a.accessToken, pa.paymentId)).status).toBe('approved');
+    const pb = await prepared(b.accessToken, rb.reservationId);
+
+    // Act: B confirms B's payment with A's key (and a fault that would void whatever B's charge did).
+    const res = await confirm(b.accessToken, pb.paymentId, keyA, { 'x-test-fault': 'charge-timeout' });
+
+    // Assess: refused at the door; nothing of A's moved, B's payment can still be confirmed properly.
+    expect(res.status, res.text).toBe(409);
+    expect(res.json).toMatchObject({ error: { code: 'PAYMENT_NOT_CONFIRMABLE' } });
+    expect(await charges(pa.orderId)).toEqual([{ status: 'approved' }]);
+    expect(await status(a.accessToken, pa.paymentId)).toMatchObject({
+      json: { status: 'approved', reservationStatus: 'confirmed' },
+    });
+    const row = await db.query('SELECT status, payment_key FROM payments WHERE id = $1', [pb.paymentId]);
+    expect(row.rows[0]).toEqual({ status: 'ready', payment_key: null });
+    await confirm(b.accessToken, pb.paymentId, paymentKey('approve'));
+    expect((await outcome(b.accessToken, pb.paymentId)).status).toBe('approved');
+  });
+
+  it("a key the provider files under another order: the saga's void cancels nothing, that order still pays", async () => {
+    // Prepare: A authorized keyA at the provider for A's order; A's confirm has not reached us yet.
+    const a = await registerUser('pay');
+    const b = await registerUser('pay');
+    const ra = await seatedReservation(a.user.id);
+    const rb = await seatedReservation(b.user.id);
+    const pa = await prepared(a.accessToken, ra.reservationId);
+    const pb = await prepared(b.accessToken, rb.reservationId);
+    const keyA = paymentKey('approve');
+    await db.query(
+      `INSERT INTO sandbox_charges (payment_key, idempotency_key, order_id, amount, card)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [keyA, pa.paymentId, pa.orderId, pa.amount, SANDBOX_TEST_CARDS.approve],
+    );
+
+    // Act: B confirms first with A's key, and the provider's answer to B's charge is lost (→ void).
+    const res = await confirm(b.accessToken, pb.paymentId, keyA, { 'x-test-fault': 'charge-timeout' });
+    expect(res.status, res.text).toBe(202);
+
+    // Assess: B's order fails without cancelling anything; A's charge stands and A's confirm completes.
+    expect(await outcome(b.accessToken, pb.paymentId)).toMatchObject({
+      status: 'failed',
+      reservationStatus: 'cancelled',
+      failureCode: 'PAYMENT_KEY_MISMATCH',
+    });
+    const exec = await execution(pb.paymentId);
+    expect(exec.status).toBe('SUCCEEDED');
+    expect(exec.output.error.Error).toBe('PaymentKeyMismatchError');
+    expect(exec.output.void).toBeUndefined();
+    expect(await charges(pa.orderId)).toEqual([{ status: 'approved' }]);
+    expect(await charges(pb.orderId)).toEqual([]);
+
+    // B's failed attempt does not hold the key: its owner confirms with it.
+    const mine = await confirm(a.accessToken, pa.paymentId, keyA);
+    expect(mine.status, mine.text).toBe(202);
+    expect(await outcome(a.accessToken, pa.paymentId)).toMatchObject({
+      status: 'approved',
+      reservationStatus: 'confirmed',
+    });
+    expect(await charges(pa.orderId)).toEqual([{ status: 'approved' }]);
   });
 });
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  *
  *   POST /v1/payments/confirm              { paymentKey, orderId, amount } → 200 Payment (status DONE)
  *   POST /v1/payments/{paymentKey}/cancel  { cancelReason }                → 200 Payment (status CANCELED)
- *   GET  /v1/payments/{paymentKey}                                          → 200 Payment
+ *   GET  /v1/payments/{paymentKey}                                          → 200 Payment (its orderId)
  *
  * Like Toss it checks HTTP Basic auth (base64(secretKey + ':')), answers errors as `{ code, message }`, and
  * honours `Idempotency-Key`: a repeated key on the same method and path gets the first answer again without
@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
  *
  * Tests script behaviour per paymentKey with `fake.on(paymentKey, behaviour)`: decline with a code, fail with a
  * 5xx or a temporary code, or hang past the client's timeout (the charge still happens, as when the answer is
- * lost on the way back).
+ * lost on the way back); `fake.onLookup(paymentKey, …)` fails lookups with an error status.
  */
 
 export type FakeBehaviour =
@@ -52,6 +52,12 @@ export interface TossFake {
   onCancel(
     paymentKey: string,
     behaviour: Exclude<FakeBehaviour, { kind: 'status' }>,
+    opts?: { times?: number },
+  ): void;
+  /** Behaviour of the next lookups of a paymentKey (default: the payment, or NOT_FOUND_PAYMENT). */
+  onLookup(
+    paymentKey: string,
+    behaviour: Extract<FakeBehaviour, { kind: 'error' }>,
     opts?: { times?: number },
   ): void;
   stop(): Promise<void>;
@@ -100,6 +106,7 @@ export async function startTossFake(secretKey = 'test_sk_fake_secret'): Promise<
   const payments = new Map<string, FakePayment>();
   const confirmScript = new Map<string, { behaviour: FakeBehaviour; times: number }>();
   const cancelScript = new Map<string, { behaviour: FakeBehaviour; times: number }>();
+  const lookupScript = new Map<string, { behaviour: FakeBehaviour; times: number }>();
   // Idempotency: (method, path, key) → the first answer.
   const replay = new Map<string, { status: number; body: unknown }>();
   const hanging = new Set<ServerResponse>();
@@ -215,7 +222,10 @@ export async function startTossFake(secretKey = 'test_sk_fake_secret'): Promise<
     }
 
     if (req.method === 'GET' && lookup) {
-      const payment = payments.get(decodeURIComponent(lookup[1]!));
+      const paymentKey = decodeURIComponent(lookup[1]!);
+      const behaviour = take(lookupScript, paymentKey);
+      if (behaviour?.kind === 'error') return error(res, behaviour.status, behaviour.code, behaviour.message);
+      const payment = payments.get(paymentKey);
       if (!payment) return error(res, 404, 'NOT_FOUND_PAYMENT', '존재하지 않는 결제 정보 입니다.');
       return json(res, 200, paymentBody(payment));
     }
@@ -235,6 +245,9 @@ export async function startTossFake(secretKey = 'test_sk_fake_secret'): Promise<
     },
     onCancel(paymentKey, behaviour, opts) {
       cancelScript.set(paymentKey, { behaviour, times: opts?.times ?? Number.POSITIVE_INFINITY });
+    },
+    onLookup(paymentKey, behaviour, opts) {
+      lookupScript.set(paymentKey, { behaviour, times: opts?.times ?? Number.POSITIVE_INFINITY });
     },
     async stop() {
       for (const res of hanging) res.destroy();

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { PaymentStatus, PaymentStatusResult } from '../../../shared/booking';
 import { inTransaction } from '../../shared/db';
-import { ReservationNotPayableError } from '../errors';
+import { PaymentKeyInUseError, ReservationNotPayableError } from '../errors';
 import type {
   ChargeResult,
   Failure,
@@ -186,12 +186,20 @@ export function pgPaymentRepository(pool: Pool): PaymentRepository {
     findPayment: (paymentId) => selectPayment(pool, paymentId),
 
     async startConfirm(paymentId, userId, paymentKey) {
-      const result = await pool.query(
-        `UPDATE payments SET status = 'in_progress', payment_key = $3, updated_at = now()
-          WHERE id = $1 AND user_id = $2 AND status = 'ready'`,
-        [paymentId, userId, paymentKey],
-      );
-      return result.rowCount === 1;
+      try {
+        const result = await pool.query(
+          `UPDATE payments SET status = 'in_progress', payment_key = $3, updated_at = now()
+            WHERE id = $1 AND user_id = $2 AND status = 'ready'`,
+          [paymentId, userId, paymentKey],
+        );
+        return result.rowCount === 1;
+      } catch (error) {
+        const { code, constraint } = error as { code?: string; constraint?: string };
+        if (code === '23505' && constraint === 'payments_payment_key_held') {
+          throw new PaymentKeyInUseError('the paymentKey confirms another payment', { cause: error });
+        }
+        throw error;
+      }
     },
 
     async revertConfirm(paymentId, paymentKey) {

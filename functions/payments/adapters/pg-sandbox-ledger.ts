@@ -53,5 +53,12 @@ export function pgSandboxLedger(pool: Pool): SandboxLedger {
       const found = await pool.query('SELECT 1 FROM sandbox_charges WHERE payment_key = $1', [paymentKey]);
       return found.rowCount ? 'already' : 'not_found';
     },
+
+    async find(paymentKey) {
+      const { rows } = await pool.query<Row>('SELECT * FROM sandbox_charges WHERE payment_key = $1', [
+        paymentKey,
+      ]);
+      return rows[0] ? toCharge(rows[0]) : null;
+    },
   };
 }

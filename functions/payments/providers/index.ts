@@ -1,8 +1,8 @@
 import { getPool, readSecretJson } from '../../shared/clients';
 import { loadConfig } from '../../shared/config';
 import { pgSandboxLedger } from '../adapters/pg-sandbox-ledger';
-import { createCircuitBreaker, withCircuitBreaker } from '../circuit-breaker';
 import type { PaymentProvider, ProviderName } from '../ports';
+import { providerBreaker, withCircuitBreaker } from './resilience';
 import { sandboxProvider } from './sandbox';
 import { tossProvider } from './toss';
 
@@ -28,7 +28,7 @@ export function getProvider(name?: ProviderName): Promise<PaymentProvider> {
 }
 
 async function build(name: ProviderName, config: ReturnType<typeof loadConfig<['payments']>>) {
-  const breaker = createCircuitBreaker(`payment provider ${name}`, {
+  const breaker = providerBreaker({
     failureThreshold: config.PROVIDER_BREAKER_FAILURES,
     cooldownMs: config.PROVIDER_BREAKER_COOLDOWN_MS,
   });

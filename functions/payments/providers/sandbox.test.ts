@@ -117,6 +117,16 @@ describe('sandbox provider', () => {
     expect(await provider.cancel(cancel)).toEqual({ cancelled: true, alreadyCancelled: true });
   });
 
+  it('looks a paymentKey up in its ledger: the order it was charged for, or null', async () => {
+    const { provider } = setup();
+    const paymentKey = key(SANDBOX_TEST_CARDS.approve);
+    expect(await provider.lookup(paymentKey)).toBeNull();
+    await provider.confirm(confirmInput(SANDBOX_TEST_CARDS.approve));
+    expect(await provider.lookup(paymentKey)).toEqual({ orderId: 'order-1', status: 'approved' });
+    await provider.cancel({ paymentKey, reason: 'r', idempotencyKey: 'c' });
+    expect(await provider.lookup(paymentKey)).toEqual({ orderId: 'order-1', status: 'cancelled' });
+  });
+
   it('reads the card from a paymentKey', () => {
     expect(sandboxCardOf('sandbox_4242424242424242_abc-1')).toBe('4242424242424242');
     expect(sandboxCardOf('sandbox_4242_abc')).toBeNull();

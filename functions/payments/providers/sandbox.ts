@@ -14,7 +14,8 @@ import type { CancelResult, ChargeResult, PaymentProvider } from '../ports';
  *
  * Charges are kept in a ledger (PostgreSQL table sandbox_charges) keyed by paymentKey, so a replay with the same
  * idempotency key returns the same charge, a second charge of a paymentKey is refused as Toss does
- * (ALREADY_PROCESSED_PAYMENT), and cancels (void/refund) are observable.
+ * (ALREADY_PROCESSED_PAYMENT), cancels (void/refund) are observable, and `lookup` answers which order a
+ * paymentKey was charged for, as Toss's payment lookup does.
  */
 
 export interface SandboxCharge {
@@ -34,6 +35,8 @@ export interface SandboxLedger {
   ): Promise<{ charge: SandboxCharge; created: boolean }>;
   /** approved → cancelled; reports what it found. */
   cancel(paymentKey: string, reason: string): Promise<'cancelled' | 'already' | 'not_found'>;
+  /** The charge of a paymentKey, or null. */
+  find(paymentKey: string): Promise<SandboxCharge | null>;
 }
 
 export interface SandboxOptions {
@@ -106,6 +109,11 @@ export function sandboxProvider(options: SandboxOptions): PaymentProvider {
       const outcome = await options.ledger.cancel(input.paymentKey, input.reason);
       return { cancelled: outcome !== 'not_found', alreadyCancelled: outcome === 'already' };
     },
+
+    async lookup(paymentKey) {
+      const charge = await options.ledger.find(paymentKey);
+      return charge ? { orderId: charge.orderId, status: charge.status } : null;
+    },
   };
 }
 
@@ -127,6 +135,9 @@ export function memorySandboxLedger(now: () => Date = () => new Date()) {
       if (charge.status === 'cancelled') return 'already';
       charge.status = 'cancelled';
       return 'cancelled';
+    },
+    async find(paymentKey) {
+      return charges.get(paymentKey) ?? null;
     },
   };
   return { ledger, charges };

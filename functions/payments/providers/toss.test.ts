@@ -159,4 +159,38 @@ describe('Toss Payments adapter', () => {
     await provider().cancel({ paymentKey: key, reason: 'r', idempotencyKey: unique('k') });
     expect(fake.requests.at(-1)?.path).toBe(`/v1/payments/${encodeURIComponent(key)}/cancel`);
   });
+
+  it('looks a payment up by paymentKey (GET, Basic auth, no idempotency key): its orderId and status', async () => {
+    const key = unique('pk');
+    const p = provider();
+    await p.confirm(confirmInput(key));
+
+    const found = await p.lookup(key);
+
+    expect(found).toEqual({ orderId: `order-${key}`, status: 'DONE' });
+    const request = fake.requests.at(-1)!;
+    expect(request).toMatchObject({ method: 'GET', path: `/v1/payments/${key}`, idempotencyKey: undefined });
+    expect(request.authorization).toBe(`Basic ${Buffer.from('test_sk_unit:').toString('base64')}`);
+    await p.cancel({ paymentKey: key, reason: 'r', idempotencyKey: unique('k') });
+    expect(await p.lookup(key)).toEqual({ orderId: `order-${key}`, status: 'CANCELED' });
+  });
+
+  it('lookup: an unknown paymentKey is null, 5xx is transient, another refusal is ProviderRejectedError', async () => {
+    const p = provider();
+    expect(await p.lookup(unique('never-confirmed'))).toBeNull();
+    const key = unique('pk');
+    await p.confirm(confirmInput(key));
+    fake.onLookup(
+      key,
+      { kind: 'error', status: 500, code: 'FAILED_INTERNAL_SYSTEM_PROCESSING' },
+      { times: 1 },
+    );
+    await expect(p.lookup(key)).rejects.toBeInstanceOf(TransientError);
+    fake.onLookup(key, { kind: 'error', status: 403, code: 'FORBIDDEN_REQUEST' }, { times: 1 });
+    await expect(p.lookup(key)).rejects.toMatchObject({
+      name: 'ProviderRejectedError',
+      code: 'FORBIDDEN_REQUEST',
+    });
+    await expect(p.lookup(key)).resolves.toMatchObject({ orderId: `order-${key}` });
+  });
 });

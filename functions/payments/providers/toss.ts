@@ -6,7 +6,8 @@ import type { CancelResult, ChargeResult, PaymentProvider } from '../ports';
  * Toss Payments adapter, following its documented REST contract (docs.tosspayments.com):
  *   POST {base}/v1/payments/confirm              body { paymentKey, orderId, amount }
  *   POST {base}/v1/payments/{paymentKey}/cancel  body { cancelReason }
- * HTTP Basic auth with base64(secretKey + ':'), an `Idempotency-Key` header on both (Toss replays the first
+ *   GET  {base}/v1/payments/{paymentKey}         the payment (its orderId: whose it is)
+ * HTTP Basic auth with base64(secretKey + ':'), an `Idempotency-Key` header on both POSTs (Toss replays the first
  * answer for a repeated key), errors as `{ code, message }` with a 4xx/5xx status.
  *
  * Outcome mapping:
@@ -19,6 +20,8 @@ import type { CancelResult, ChargeResult, PaymentProvider } from '../ports';
  *  - confirm, any other 4xx → PaymentDeclinedError with Toss's code and message (nothing was charged).
  *  - cancel: ALREADY_CANCELED_PAYMENT → done already; NOT_FOUND_PAYMENT(_SESSION) → nothing to cancel;
  *    other 4xx → ProviderRejectedError.
+ *  - lookup: 200 → `{ orderId, status }`; NOT_FOUND_PAYMENT → null; transient as above; other 4xx →
+ *    ProviderRejectedError.
  */
 
 export interface TossOptions {
@@ -50,18 +53,25 @@ export function tossProvider(options: TossOptions): PaymentProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
   const authorization = `Basic ${Buffer.from(`${options.secretKey}:`).toString('base64')}`;
 
-  async function post(path: string, body: unknown, idempotencyKey: string): Promise<TossAnswer> {
+  const post = (path: string, body: unknown, idempotencyKey: string) =>
+    call('POST', path, { body: JSON.stringify(body), idempotencyKey });
+
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    send: { body?: string; idempotencyKey?: string } = {},
+  ): Promise<TossAnswer> {
     let response: Response;
     let text: string;
     try {
       response = await fetchImpl(`${base}${path}`, {
-        method: 'POST',
+        method,
         headers: {
           Authorization: authorization,
-          'Content-Type': 'application/json',
-          'Idempotency-Key': idempotencyKey,
+          ...(send.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(send.idempotencyKey ? { 'Idempotency-Key': send.idempotencyKey } : {}),
         },
-        body: JSON.stringify(body),
+        body: send.body,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       text = await response.text();
@@ -140,6 +150,26 @@ export function tossProvider(options: TossOptions): PaymentProvider {
       if (NOTHING_TO_CANCEL.has(code)) return { cancelled: false, alreadyCancelled: false };
       if (isTransientAnswer(answer)) {
         throw new TransientError(`Toss Payments cancel failed temporarily (${code})`);
+      }
+      throw new ProviderRejectedError(code, messageOf(answer));
+    },
+
+    async lookup(paymentKey) {
+      const answer = await call('GET', `/v1/payments/${encodeURIComponent(paymentKey)}`);
+      if (answer.status === 200) {
+        const { orderId, status } = answer.body;
+        if (typeof orderId !== 'string') {
+          throw new ProviderRejectedError(
+            'UNEXPECTED_PAYMENT',
+            'Toss answered the lookup without an orderId',
+          );
+        }
+        return { orderId, status: typeof status === 'string' ? status : 'UNKNOWN' };
+      }
+      const code = codeOf(answer);
+      if (NOTHING_TO_CANCEL.has(code)) return null;
+      if (isTransientAnswer(answer)) {
+        throw new TransientError(`Toss Payments lookup failed temporarily (${code})`);
       }
       throw new ProviderRejectedError(code, messageOf(answer));
     },

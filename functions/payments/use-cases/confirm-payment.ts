@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PaymentStatusResult } from '../../../shared/booking';
 import { ConflictError, NotFoundError, TransientError } from '../../shared/errors';
+import { PaymentKeyInUseError } from '../errors';
 import type { PaymentRepository, SagaInput, SagaStarter } from '../ports';
 
 export interface ConfirmDeps {
@@ -20,13 +21,26 @@ export interface ConfirmInput {
  * Confirms a prepared payment: `ready → in_progress` with the paymentKey is one conditional UPDATE, and only
  * the request that wins it starts the saga (named after the payment, so even a second start is refused by Step
  * Functions). Every other confirm with the same key just reports the current status: a duplicate confirm never
- * charges twice. Another paymentKey for a payment already under way is a conflict.
+ * charges twice. Another paymentKey for a payment already under way is a conflict, and so is a paymentKey that
+ * already confirms another payment.
  */
 export async function confirmPayment(deps: ConfirmDeps, input: ConfirmInput): Promise<PaymentStatusResult> {
   const payment = await deps.payments.findPayment(input.paymentId);
   if (!payment || payment.userId !== input.userId) throw new NotFoundError('NOT_FOUND', 'Payment not found');
 
-  if (await deps.payments.startConfirm(input.paymentId, input.userId, input.paymentKey)) {
+  const started = await deps.payments
+    .startConfirm(input.paymentId, input.userId, input.paymentKey)
+    .catch((error: unknown) => {
+      // Someone else's key (or one already spent): refused before any saga could charge, void or refund by it.
+      if (error instanceof PaymentKeyInUseError) {
+        throw new ConflictError(
+          'PAYMENT_NOT_CONFIRMABLE',
+          'This payment key was already used for another payment',
+        );
+      }
+      throw error;
+    });
+  if (started) {
     try {
       const { executionArn } = await deps.saga.start({
         paymentId: input.paymentId,

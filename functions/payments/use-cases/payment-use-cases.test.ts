@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NotFoundError, TransientError } from '../../shared/errors';
-import { InjectedFaultError, PaymentAlreadyConfirmedError } from '../errors';
+import {
+  InjectedFaultError,
+  PaymentAlreadyConfirmedError,
+  PaymentKeyInUseError,
+  PaymentKeyMismatchError,
+} from '../errors';
 import type { InventoryChange, PaymentRecord, PaymentRepository, SagaInput } from '../ports';
+import { memorySandboxLedger, sandboxProvider } from '../providers/sandbox';
 import { confirmPayment } from './confirm-payment';
 import { orderNameOf } from './prepare-payment';
 import { failureOf, type SagaDeps, steps } from './saga-steps';
@@ -110,6 +116,20 @@ describe('confirmPayment', () => {
     ).rejects.toBeInstanceOf(NotFoundError);
     expect(started).toHaveLength(1);
   });
+
+  it('refuses a paymentKey that already confirms another payment with 409, starting nothing', async () => {
+    const { repo, record } = fakeRepo(payment());
+    repo.startConfirm = async () => {
+      throw new PaymentKeyInUseError('taken');
+    };
+    const start = vi.fn(async (_: SagaInput) => ({ executionArn: 'arn' }));
+    const attempt = confirmPayment(
+      { payments: repo, saga: { start }, logger },
+      { paymentId: record.id, userId: 'u1', paymentKey: 'someone-elses-key', testFault: null },
+    );
+    await expect(attempt).rejects.toMatchObject({ code: 'PAYMENT_NOT_CONFIRMABLE' });
+    expect(start).not.toHaveBeenCalled();
+  });
 });
 
 describe('saga steps', () => {
@@ -147,7 +167,72 @@ describe('saga steps', () => {
     );
   });
 
+  describe("void and refund verify with the provider that the paymentKey is this order's", () => {
+    const theirs = 'sandbox_4242424242424242_theirs';
+    /** A sandbox provider whose ledger holds someone else's charge (order-A) under `theirs`. */
+    async function withForeignCharge(status: PaymentRecord['status']) {
+      const { ledger, charges } = memorySandboxLedger();
+      const provider = sandboxProvider({ ledger, timeoutMs: 0, approveDelayMs: 0 });
+      await provider.confirm({
+        paymentKey: theirs,
+        orderId: 'order-A',
+        amount: 1000,
+        idempotencyKey: 'pay-A',
+      });
+      const mine = fakeRepo(payment({ status, paymentKey: theirs, orderId: 'order-B' }));
+      const sagaDeps: SagaDeps = { ...deps(mine.repo, false), providerFor: async () => provider };
+      return { sagaDeps, charges, record: mine.record };
+    }
+
+    it.each(['voidCharge', 'refund'] as const)(
+      "%s with another order's key cancels nothing",
+      async (step) => {
+        const { sagaDeps, charges, record } = await withForeignCharge('in_progress');
+        await expect(steps[step](sagaDeps, { paymentId: record.id })).rejects.toBeInstanceOf(
+          PaymentKeyMismatchError,
+        );
+        expect(charges.get(theirs)?.status).toBe('approved');
+      },
+    );
+
+    it.each(['voidCharge', 'refund'] as const)('%s with its own key cancels it', async (step) => {
+      const { ledger, charges } = memorySandboxLedger();
+      const provider = sandboxProvider({ ledger, timeoutMs: 0, approveDelayMs: 0 });
+      const { repo, record } = fakeRepo(payment({ status: 'in_progress', paymentKey: theirs }));
+      await provider.confirm({
+        paymentKey: theirs,
+        orderId: record.orderId,
+        amount: 1000,
+        idempotencyKey: 'k',
+      });
+      const result = await steps[step](
+        { ...deps(repo, false), providerFor: async () => provider },
+        {
+          paymentId: record.id,
+        },
+      );
+      expect(result).toEqual({ cancelled: true, alreadyCancelled: false });
+      expect(charges.get(theirs)?.status).toBe('cancelled');
+    });
+
+    it('a key the provider does not know: nothing to cancel, and cancel is not called', async () => {
+      const { ledger } = memorySandboxLedger();
+      const provider = sandboxProvider({ ledger, timeoutMs: 0, approveDelayMs: 0 });
+      const cancel = vi.spyOn(provider, 'cancel');
+      const { repo, record } = fakeRepo(payment({ status: 'in_progress', paymentKey: 'sandbox_x_unknown' }));
+      const result = await steps.voidCharge(
+        { ...deps(repo, false), providerFor: async () => provider },
+        {
+          paymentId: record.id,
+        },
+      );
+      expect(result).toEqual({ cancelled: false });
+      expect(cancel).not.toHaveBeenCalled();
+    });
+  });
+
   it('names the failure after the error the Catch recorded', () => {
+    expect(failureOf('PaymentKeyMismatchError').code).toBe('PAYMENT_KEY_MISMATCH');
     expect(failureOf('ProviderTimeoutError').code).toBe('PROVIDER_TIMEOUT');
     expect(failureOf('PaymentDeclinedError').code).toBe('DECLINED');
     expect(failureOf('TransientError').code).toBe('PROVIDER_UNAVAILABLE');

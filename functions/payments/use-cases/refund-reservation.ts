@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, TransientError } from '../../shared/error
 import { createLogger } from '../../shared/logger';
 import { broadcastPaymentEvents } from '../adapters/broadcast-payment-events';
 import { pgPaymentRepository } from '../adapters/pg-payment-repository';
-import { isTransient, ProviderRejectedError } from '../errors';
+import { isProviderUnavailable, ProviderRejectedError } from '../errors';
 import type { PaymentEvents, PaymentProvider, ProviderName } from '../ports';
 import { getProvider } from '../providers';
 
@@ -53,7 +53,7 @@ export async function refundConfirmedReservation(
         idempotencyKey: `refund-${payment.id}`,
       });
     } catch (error) {
-      if (isTransient(error)) {
+      if (isProviderUnavailable(error)) {
         throw new TransientError('The payment provider is unavailable; try again shortly', { cause: error });
       }
       if (error instanceof ProviderRejectedError) {

@@ -2,9 +2,18 @@ import {
   InjectedFaultError,
   PaymentAlreadyConfirmedError,
   PaymentDeclinedError,
+  PaymentKeyMismatchError,
   ProviderRejectedError,
+  ProviderTimeoutError,
 } from '../errors';
-import type { Failure, PaymentEvents, PaymentProvider, PaymentRepository, ProviderName } from '../ports';
+import type {
+  Failure,
+  PaymentEvents,
+  PaymentProvider,
+  PaymentRecord,
+  PaymentRepository,
+  ProviderName,
+} from '../ports';
 
 /**
  * The payment saga's steps (infra/workflows/definitions/payment-saga.asl.json runs them through one Lambda,
@@ -14,6 +23,8 @@ import type { Failure, PaymentEvents, PaymentProvider, PaymentRepository, Provid
  *   Charge declined                        → MarkFailed → NotCharged
  *   Charge timed out / failed after retries → VoidCharge → MarkFailed → NotCharged
  *   ConfirmReservation failed (late payment, fault) → Refund → MarkRefunded → Refunded
+ *
+ *   VoidCharge / Refund with a paymentKey the provider files under another order → MarkFailed, nothing cancelled
  *
  * Every step may run more than once (Lambda retries, the local executor resuming after a restart): provider
  * calls carry idempotency keys derived from the payment id, database steps are conditional updates.
@@ -36,7 +47,12 @@ export interface SagaDeps {
   events: PaymentEvents;
   /** Test switches on (local stack only): the `testFault` input is honoured. */
   testSwitches: boolean;
+  /** Test switches only: takes every client of the database pool; the returned function gives them back. */
+  exhaustPool?: () => Promise<() => void>;
 }
+
+/** Payments whose confirmation already met the `pool-exhausted` fault (once each, so the retry succeeds). */
+const poolExhaustedOnce = new Set<string>();
 
 export interface StepInput {
   paymentId: string;
@@ -51,6 +67,25 @@ async function loadPayment(deps: SagaDeps, paymentId: string) {
   return payment;
 }
 
+/**
+ * Before a void or refund: asks the provider whose payment the key is. Another order's → PaymentKeyMismatchError
+ * (cancelling would void or refund that order's payment); unknown to the provider → false (nothing to cancel).
+ */
+async function ownsPaymentKey(
+  provider: PaymentProvider,
+  payment: PaymentRecord,
+  paymentKey: string,
+): Promise<boolean> {
+  const found = await provider.lookup(paymentKey);
+  if (!found) return false;
+  if (found.orderId !== payment.orderId) {
+    throw new PaymentKeyMismatchError(
+      `payment ${payment.id}: the provider files this paymentKey under another order; nothing was cancelled`,
+    );
+  }
+  return true;
+}
+
 /** What the buyer is told when the charge did not go through (the provider's own words win when it declined). */
 export function failureOf(errorName: string | undefined): Failure {
   switch (errorName) {
@@ -60,6 +95,11 @@ export function failureOf(errorName: string | undefined): Failure {
       return {
         code: 'PROVIDER_TIMEOUT',
         message: 'The payment provider did not answer in time; any charge was cancelled.',
+      };
+    case 'PaymentKeyMismatchError':
+      return {
+        code: 'PAYMENT_KEY_MISMATCH',
+        message: 'The payment key does not belong to this order; nothing was charged for it.',
       };
     case 'TransientError':
       return {
@@ -75,7 +115,7 @@ export function failureOf(errorName: string | undefined): Failure {
 }
 
 export const steps: Record<SagaStep, (deps: SagaDeps, input: StepInput) => Promise<unknown>> = {
-  async charge(deps, { paymentId }) {
+  async charge(deps, { paymentId, testFault }) {
     const payment = await deps.payments.beginCharge(paymentId);
     if (!payment) throw new ProviderRejectedError('PAYMENT_NOT_FOUND', `payment ${paymentId} does not exist`);
     if (payment.status === 'approved') return { alreadyApproved: true };
@@ -83,6 +123,9 @@ export const steps: Record<SagaStep, (deps: SagaDeps, input: StepInput) => Promi
       throw new ProviderRejectedError('NOT_CHARGEABLE', `payment is ${payment.status}`);
     }
     const provider = await deps.providerFor(payment.provider);
+    if (deps.testSwitches && testFault === 'charge-timeout') {
+      throw new ProviderTimeoutError('test fault: the answer to the charge was lost');
+    }
     try {
       const result = await provider.confirm({
         paymentKey: payment.paymentKey,
@@ -107,8 +150,19 @@ export const steps: Record<SagaStep, (deps: SagaDeps, input: StepInput) => Promi
             throw new InjectedFaultError('test fault: failure after the charge, before confirmation');
           }
         : undefined;
-    const change = await deps.payments.confirmReservation(paymentId, fault);
-    return { eventId: change.eventId, seatsSold: change.seats.length };
+    const confirm = async () => {
+      const change = await deps.payments.confirmReservation(paymentId, fault);
+      return { eventId: change.eventId, seatsSold: change.seats.length };
+    };
+    const exhaust = deps.testSwitches && testFault === 'pool-exhausted' ? deps.exhaustPool : undefined;
+    if (!exhaust || poolExhaustedOnce.has(paymentId)) return confirm();
+    poolExhaustedOnce.add(paymentId);
+    const giveBack = await exhaust();
+    try {
+      return await confirm();
+    } finally {
+      giveBack();
+    }
   },
 
   async publishConfirmed(deps, { paymentId }) {
@@ -124,6 +178,7 @@ export const steps: Record<SagaStep, (deps: SagaDeps, input: StepInput) => Promi
     }
     if (!payment.paymentKey) return { cancelled: false };
     const provider = await deps.providerFor(payment.provider);
+    if (!(await ownsPaymentKey(provider, payment, payment.paymentKey))) return { cancelled: false };
     // Whatever the charge did (timed out, failed after retries), cancel by paymentKey; nothing to cancel is fine.
     return provider.cancel({
       paymentKey: payment.paymentKey,
@@ -146,6 +201,7 @@ export const steps: Record<SagaStep, (deps: SagaDeps, input: StepInput) => Promi
     }
     if (payment.status === 'refunded' || !payment.paymentKey) return { cancelled: false };
     const provider = await deps.providerFor(payment.provider);
+    if (!(await ownsPaymentKey(provider, payment, payment.paymentKey))) return { cancelled: false };
     return provider.cancel({
       paymentKey: payment.paymentKey,
       reason: 'The reservation could not be confirmed',

@@ -1,5 +1,6 @@
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionArnOf } from '../../shared/sfn';
+import { isTransient } from '../../shared/transient';
 import type { HoldTimer, Log } from '../ports';
 
 /**
@@ -15,34 +16,8 @@ import type { HoldTimer, Log } from '../ports';
  * bucket, is retried here, and what still fails is released by the sweep (≤ deadline + 60 s + its interval).
  */
 
-const RETRYABLE_NAMES = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalServerError',
-  'InternalFailure',
-  'TimeoutError',
-  'RequestTimeout',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-]);
-
-export function isRetryableStartError(error: unknown): boolean {
-  const e = error as {
-    name?: string;
-    code?: string;
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  if (e.$retryable) return true;
-  if (RETRYABLE_NAMES.has(e.name ?? '') || RETRYABLE_NAMES.has(e.code ?? '')) return true;
-  const status = e.$metadata?.httpStatusCode;
-  return status === 429 || (status !== undefined && status >= 500);
-}
+/** Throttling and transient faults: the shared rule (functions/shared/transient.ts). */
+export const isRetryableStartError = isTransient;
 
 /**
  * Wait timestamps are rounded up to whole seconds: the release then never runs before the deadline, and the

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { type ServerMessage, WS_MAX_FRAME_BYTES } from '../../../shared/ws';
 import type { ConnectionPoster } from './connection-poster';
 import type { ConnectionRepository } from './connection-repository';
@@ -78,8 +79,9 @@ export interface BroadcasterDeps {
   /** Connections per shard (FANOUT_SHARD_SIZE). */
   shardSize: number;
   logger?: BroadcastLogger;
+  /** Throttled posts: attempts in all, and the exponential backoff's base and cap (full jitter). */
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-  sleep?: (ms: number) => Promise<void>;
+  /** The jitter's source (tests). */
   random?: () => number;
 }
 
@@ -165,9 +167,23 @@ export function createBroadcaster(deps: BroadcasterDeps): Broadcaster {
   const maxAttempts = deps.retry?.maxAttempts ?? 5;
   const baseDelayMs = deps.retry?.baseDelayMs ?? 50;
   const maxDelayMs = deps.retry?.maxDelayMs ?? 2_000;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = deps.random ?? Math.random;
   const logger = deps.logger;
+  // Throttled posts are retried by cockatiel with exponential backoff and full jitter: the n-th retry waits
+  // random() · min(cap, base · 2^(n−1)), which spreads the retries of many concurrent posts instead of
+  // re-synchronising them. (cockatiel's fullJitterGenerator is this formula with Math.random.)
+  const throttled = retry(handleWhen(isThrottling), {
+    maxAttempts: maxAttempts - 1,
+    backoff: new ExponentialBackoff<number>({
+      initialDelay: baseDelayMs,
+      maxDelay: maxDelayMs,
+      generator: (attempt = 0, o) => [
+        Math.floor(random() * Math.min(o.maxDelay, o.initialDelay * 2 ** attempt)),
+        attempt + 1,
+      ],
+    }),
+  });
+  throttled.onRetry(({ delay }) => logger?.debug('post throttled, retrying', { delayMs: delay }));
   // One bound per process (per cold start), shared by every publish running in it, matching the HTTP agent's
   // socket pool: concurrent publishes cannot multiply the in-flight posts.
   const limit = createLimiter(deps.concurrency);
@@ -176,27 +192,18 @@ export function createBroadcaster(deps: BroadcasterDeps): Broadcaster {
   const noticeLimit = createLimiter(deps.concurrency);
 
   async function postOnce(connectionId: string, data: Uint8Array): Promise<SendOutcome> {
-    for (let attempt = 0; ; attempt++) {
+    try {
+      await throttled.execute(() => deps.poster.post(connectionId, data));
+      return 'delivered';
+    } catch (error) {
+      if (!isGone(error)) throw error;
       try {
-        await deps.poster.post(connectionId, data);
-        return 'delivered';
-      } catch (error) {
-        if (isGone(error)) {
-          try {
-            await deps.connections.remove(connectionId);
-          } catch (cleanup) {
-            // The sweep (or DynamoDB TTL) removes the rows later; the stale connection only costs a 410.
-            logger?.warn('removing a gone connection failed', { connectionId, error: String(cleanup) });
-          }
-          return 'gone';
-        }
-        if (isThrottling(error) && attempt + 1 < maxAttempts) {
-          // Full jitter: spreads the retries of many concurrent posts instead of re-synchronising them.
-          await sleep(Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt)));
-          continue;
-        }
-        throw error;
+        await deps.connections.remove(connectionId);
+      } catch (cleanup) {
+        // The sweep (or DynamoDB TTL) removes the rows later; the stale connection only costs a 410.
+        logger?.warn('removing a gone connection failed', { connectionId, error: String(cleanup) });
       }
+      return 'gone';
     }
   }
 
