@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   RESERVATION_NOT_PENDING: 409,
   PAYMENT_NOT_CONFIRMABLE: 409,
   CANCELLATION_CLOSED: 409,
+  /** WebSocket only: this connection was closed because the user opened more than the allowed number. */
+  CONNECTION_REPLACED: 409,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,

@@ -1,14 +1,16 @@
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import type { ErrorCode } from '../../shared/errors';
-import { getBroadcaster, getConnectionRepository } from '../shared/broadcaster';
+import { getBroadcaster, getConnectionCloser, getConnectionRepository } from '../shared/broadcaster';
 import { getPool, getRedis } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { AppError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
 import { pgEventDirectory } from './adapters/pg-event-directory';
+import { redisFrameLimiter } from './adapters/redis-frame-limiter';
 import { redisSessionStore } from './adapters/redis-session-store';
-import type { Caller, RealtimeDeps } from './ports';
+import type { Caller, ConnectionControl, FrameLimiter, RealtimeDeps } from './ports';
 import { handleClientMessage, parseFrame } from './use-cases/client-message';
+import { admitFrame, connect } from './use-cases/limits';
 
 /**
  * realtime: the WebSocket API's `$connect`, `$disconnect`, `$default` and action routes. The user id is the
@@ -32,6 +34,22 @@ const getDeps = () =>
     throw err;
   }));
 
+let control: Promise<ConnectionControl & { limiter: FrameLimiter }> | undefined;
+const getControl = () =>
+  (control ??= (async () => {
+    const broadcaster = await getBroadcaster();
+    return {
+      connections: await getConnectionRepository(),
+      closer: await getConnectionCloser(),
+      send: (connectionId: string, message: Parameters<typeof broadcaster.send>[1]) =>
+        broadcaster.send(connectionId, message),
+      limiter: redisFrameLimiter(await getRedis()),
+    };
+  })().catch((err) => {
+    control = undefined;
+    throw err;
+  }));
+
 type WsEvent = APIGatewayProxyWebsocketEventV2 & {
   requestContext: APIGatewayProxyWebsocketEventV2['requestContext'] & {
     authorizer?: { userId?: string; role?: string };
@@ -51,13 +69,13 @@ export async function handler(event: WsEvent): Promise<APIGatewayProxyResult> {
     if (routeKey === '$connect') {
       const userId = event.requestContext.authorizer?.userId;
       if (!userId) return { statusCode: 401, body: 'Unauthorized' };
-      await (await getConnectionRepository()).add({
+      const { accepted } = await connect(await getControl(), {
         connectionId,
         userId,
         connectedAt: event.requestContext.connectedAt,
         sourceIp: event.requestContext.identity?.sourceIp,
       });
-      return ok;
+      return accepted ? ok : { statusCode: 429, body: 'Too many connections' };
     }
     if (routeKey === '$disconnect') {
       await (await getConnectionRepository()).remove(connectionId);
@@ -84,6 +102,8 @@ async function callerOf(event: WsEvent): Promise<Caller | null> {
 
 async function onMessage(event: WsEvent): Promise<void> {
   const { connectionId } = event.requestContext;
+  // Every frame, even a malformed one, takes a token first.
+  if ((await admitFrame(await getControl(), connectionId, Date.now())) !== 'handle') return;
   const frame = parseFrame(event.body);
   if (!frame.ok) return sendError(connectionId, frame.code, frame.message);
   const caller = await callerOf(event);

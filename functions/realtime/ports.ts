@@ -1,4 +1,5 @@
-import type { SessionQueue } from '../../shared/ws';
+import type { ServerMessage, SessionQueue } from '../../shared/ws';
+import type { ConnectionCloser } from '../shared/broadcaster/connection-closer';
 import type { ConnectionRepository } from '../shared/broadcaster/connection-repository';
 
 /** What the realtime use cases need from the outside world. Adapters live in ./adapters. */
@@ -37,6 +38,24 @@ export interface RealtimeDeps {
   events: EventDirectory;
   subscriptions: Subscriptions;
   now: () => Date;
+}
+
+/** One frame taken from a connection's token bucket, or refused. */
+export interface FrameVerdict {
+  allowed: boolean;
+  /** Frames refused in the current refusal window, this one included (0 when allowed). */
+  refused: number;
+}
+
+export interface FrameLimiter {
+  take(connectionId: string, now: number): Promise<FrameVerdict>;
+}
+
+/** What `$connect` and the frame limit need: the registry, server-side close, and a reply to one connection. */
+export interface ConnectionControl {
+  connections: Pick<ConnectionRepository, 'add' | 'connectionsOfUser' | 'remove'>;
+  closer: ConnectionCloser;
+  send(connectionId: string, message: ServerMessage): Promise<unknown>;
 }
 
 export const EMPTY_SESSION: RealtimeSession = { currentEventId: null, selectedSeatIds: [], queue: null };

@@ -32,6 +32,8 @@ export interface ConnectionRepository {
   /** Deletes the connection row and every subscription row of it; returns how many rows went. */
   remove(connectionId: string): Promise<number>;
   get(connectionId: string): Promise<{ userId: string; connectedAt: number } | null>;
+  /** A user's live connections (GSI2), oldest first. */
+  connectionsOfUser(userId: string): Promise<{ connectionId: string; connectedAt: number }[]>;
   /** Idempotent (a Put): subscribing again refreshes the row's expiry. */
   subscribe(connectionId: string, userId: string, topic: string): Promise<void>;
   unsubscribe(connectionId: string, topic: string): Promise<void>;
@@ -52,6 +54,14 @@ export interface ConnectionRepository {
    */
   removeExpired(): Promise<{ scanned: number; connections: number; rows: number }>;
 }
+
+/** Oldest first; the id breaks ties so every instance orders the same connections the same way. */
+export const byAge = (
+  a: { connectionId: string; connectedAt: number },
+  b: { connectionId: string; connectedAt: number },
+) =>
+  a.connectedAt - b.connectedAt ||
+  (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0);
 
 export function dynamoConnectionRepository(
   doc: DynamoDBDocumentClient,
@@ -142,6 +152,29 @@ export function dynamoConnectionRepository(
       );
       const item = out.Items?.[0];
       return item ? { userId: item.userId as string, connectedAt: item.connectedAt as number } : null;
+    },
+
+    async connectionsOfUser(userId) {
+      const found: { connectionId: string; connectedAt: number }[] = [];
+      let startKey: PageCursor | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName,
+            IndexName: 'GSI2',
+            KeyConditionExpression: 'gsi2pk = :u',
+            FilterExpression: 'expiresAt > :now',
+            ExpressionAttributeValues: { ':u': `USER#${userId}`, ':now': nowSeconds() },
+            ProjectionExpression: 'connectionId, connectedAt',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const i of page.Items ?? []) {
+          found.push({ connectionId: String(i.connectionId), connectedAt: Number(i.connectedAt) });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return found.sort(byAge);
     },
 
     async subscribe(connectionId, userId, topic) {

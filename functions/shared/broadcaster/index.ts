@@ -6,6 +6,7 @@ import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { once } from '../once';
 import { type Broadcaster, createBroadcaster, type Notice, type PublishResult } from './broadcaster';
+import { type ConnectionCloser, sdkConnectionCloser } from './connection-closer';
 import { type ConnectionPoster, signedConnectionPoster } from './connection-poster';
 import { type ConnectionRepository, dynamoConnectionRepository } from './connection-repository';
 import { lambdaFanoutInvoker } from './fanout-invoker';
@@ -27,6 +28,7 @@ import {
  */
 
 export * from './broadcaster';
+export * from './connection-closer';
 export * from './connection-poster';
 export * from './connection-repository';
 export * from './fanout-invoker';
@@ -67,6 +69,12 @@ export const getConnectionRepository = once(async (): Promise<ConnectionReposito
     table: config.CONNECTIONS_TABLE,
     ttlSeconds: config.CONNECTION_TTL_SECONDS,
   });
+});
+
+/** Server-side close of a connection (the realtime function's limits, logout). */
+export const getConnectionCloser = once(async (): Promise<ConnectionCloser> => {
+  const { WS_MANAGEMENT_ENDPOINT } = loadConfig(['websocketManagement']);
+  return sdkConnectionCloser(new ApiGatewayManagementApiClient({ endpoint: WS_MANAGEMENT_ENDPOINT }));
 });
 
 export const getBroadcaster = once(async (): Promise<Broadcaster> => {

@@ -40,6 +40,7 @@ type ParamlessKey =
   | 'error.reservationNotPending'
   | 'error.paymentNotConfirmable'
   | 'error.cancellationClosed'
+  | 'error.connectionReplaced'
   | 'error.limitExceededNoMax'
   | 'error.idempotencyKeyReused'
   | 'auth.error.emailTaken'
@@ -92,6 +93,7 @@ const MESSAGES: Record<ApiErrorCode, Describe> = {
   RESERVATION_NOT_PENDING: () => simple('error.reservationNotPending'),
   PAYMENT_NOT_CONFIRMABLE: () => simple('error.paymentNotConfirmable'),
   CANCELLATION_CLOSED: () => simple('error.cancellationClosed'),
+  CONNECTION_REPLACED: () => simple('error.connectionReplaced'),
   CONFLICT: () => simple('error.conflict'),
   PAYLOAD_TOO_LARGE: () => simple('error.payloadTooLarge'),
   LIMIT_EXCEEDED: (error, context) => {

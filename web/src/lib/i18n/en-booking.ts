@@ -28,6 +28,8 @@ export const enBooking: { readonly [K in keyof typeof koBooking]: string } = {
   'error.reservationNotPending':
     'This booking is no longer awaiting payment: it was paid, cancelled or expired.',
   'error.paymentNotConfirmable': 'This payment can no longer go through. Please pay again.',
+  'error.connectionReplaced':
+    'Live updates moved to a newer window. Come back to this tab to resume them here.',
   'error.cancellationClosed':
     'Cancellations for this event have closed, so this booking can no longer be cancelled.',
   'error.limitExceeded': 'You can book up to {max} tickets per person.',

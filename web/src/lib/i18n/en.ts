@@ -25,6 +25,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   'realtime.connected': 'Connected',
   'realtime.reconnecting': 'Reconnecting…',
   'realtime.offline': 'Offline',
+  'realtime.paused': 'Paused: open in a newer window',
 
   'boot.loading': 'Loading…',
   'boot.configError.title': 'Could not load the app configuration',

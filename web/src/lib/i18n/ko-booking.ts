@@ -28,6 +28,8 @@ export const koBooking = {
   'error.holdExpired': '좌석 선점 시간이 끝났습니다. 좌석을 다시 선택해 주세요.',
   'error.reservationNotPending': '결제 대기 중인 예매가 아닙니다. 이미 결제되었거나 취소·만료되었습니다.',
   'error.paymentNotConfirmable': '이 결제는 더 이상 진행할 수 없습니다. 다시 결제해 주세요.',
+  'error.connectionReplaced':
+    '실시간 업데이트가 더 최근에 연 창으로 옮겨졌습니다. 이 탭으로 돌아오면 다시 연결됩니다.',
   'error.cancellationClosed': '이 공연은 취소 가능 기간이 지나 예매를 취소할 수 없습니다.',
   'error.limitExceeded': '1인당 최대 {max}매까지 예매할 수 있습니다.',
   'error.limitExceededNoMax': '1인당 예매 가능 수량을 넘었습니다.',

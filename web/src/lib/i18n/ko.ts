@@ -24,6 +24,7 @@ export const ko = {
   'realtime.connected': '실시간 연결됨',
   'realtime.reconnecting': '재연결 중…',
   'realtime.offline': '오프라인',
+  'realtime.paused': '일시 중지: 더 최근 창에서 연결 중',
 
   'boot.loading': '불러오는 중…',
   'boot.configError.title': '앱 설정을 불러오지 못했습니다',

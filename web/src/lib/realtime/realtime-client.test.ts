@@ -400,6 +400,33 @@ describe('RealtimeClient', () => {
     expect(reconnects).toHaveBeenCalledTimes(1);
   });
 
+  it('pauses instead of reconnecting when newer connections replaced it, and reconnects when woken', async () => {
+    // Prepare
+    const { client } = await connected();
+    const reconnects = vi.fn();
+    client.onReconnect(reconnects);
+    client.wake(); // nothing to wake while connected
+    expect(sockets()).toHaveLength(1);
+
+    // Act: the server says why, then closes (what the realtime function does to the oldest of 6 tabs)
+    last().serverMessage({ type: 'error', data: { code: 'CONNECTION_REPLACED', message: 'x' } });
+    last().serverClose(1006);
+    await tick(5 * 60_000);
+
+    // Assess: no reconnect storm between tabs
+    expect(client.getStatus()).toBe('paused');
+    expect(sockets()).toHaveLength(1);
+    client.wake();
+    await tick();
+    expect(sockets()).toHaveLength(2);
+    last().serverOpen();
+    expect(client.getStatus()).toBe('connected');
+    expect(reconnects).toHaveBeenCalledTimes(1);
+    // Only that close pauses: an ordinary drop afterwards reconnects as before.
+    last().serverClose(1006);
+    expect(client.getStatus()).toBe('reconnecting');
+  });
+
   it('starts offline when the browser is, and reports offline even when not signed in', async () => {
     const { client } = setup({ online: false });
     expect(client.getStatus()).toBe('offline');

@@ -26,6 +26,9 @@ import {
  * - Auth: a browser cannot see the HTTP status of a refused upgrade; the socket just closes before `open`.
  *   `authFailureThreshold` such immediate closes in a row are taken as "the token was refused": `onAuthRejected`
  *   (a forced token refresh) runs once per streak and the next attempt waits for it; backoff continues.
+ * - Replaced: the server allows a few connections per account and closes the oldest with `CONNECTION_REPLACED`;
+ *   reconnecting at once would close another tab, which would reconnect in turn. So the client pauses until
+ *   `wake()` (the provider calls it when the tab becomes visible again).
  * - Offline (`setOnline(false)`): the socket is dropped and no attempts are made until `setOnline(true)`,
  *   which reconnects at once.
  */
@@ -39,7 +42,12 @@ export type RealtimeStatus =
   /** The connection was lost (or never came up); waiting for the next attempt or attempting. */
   | 'reconnecting'
   /** The browser reports no network. */
-  | 'offline';
+  | 'offline'
+  /**
+   * The server closed this tab's connection because newer ones of the same account replaced it
+   * (`CONNECTION_REPLACED`); no reconnect until `wake()` (the tab is looked at again).
+   */
+  | 'paused';
 
 type MessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>;
 export type ServerMessageData<T extends ServerMessageType> = MessageOf<T>['data'];
@@ -154,6 +162,8 @@ export class RealtimeClient {
   private generation = 0;
   /** Consecutive failed attempts since the last stable connection (drives the backoff). */
   private attempt = 0;
+  /** The server replaced this connection (`CONNECTION_REPLACED`): pause after its close. */
+  private replaced = false;
   /** Opened at least once since `start()`: the next open follows a gap. */
   private hasConnected = false;
   private attemptStartedAt = 0;
@@ -268,6 +278,13 @@ export class RealtimeClient {
    */
   tokenChanged(): void {
     if (!this.wanted || !this.online || this.socket || !this.timers.has('reconnect')) return;
+    void this.connect();
+  }
+
+  /** The tab is looked at again: a connection paused by `CONNECTION_REPLACED` reconnects now. */
+  wake(): void {
+    if (this.status !== 'paused' || !this.wanted || !this.online) return;
+    this.attempt = 0;
     void this.connect();
   }
 
@@ -433,7 +450,10 @@ export class RealtimeClient {
       return;
     }
     const message = parsed.data;
-    if (message.type === 'error') this.log('debug', 'realtime: server error', message.data);
+    if (message.type === 'error') {
+      this.log('debug', 'realtime: server error', message.data);
+      if (message.data.code === 'CONNECTION_REPLACED') this.replaced = true;
+    }
     const handlers = this.handlers.get(message.type);
     if (!handlers) return;
     for (const handler of [...handlers]) {
@@ -452,6 +472,11 @@ export class RealtimeClient {
     this.detach(socket);
     if (!this.wanted || !this.online) return;
     this.log('debug', 'realtime: connection closed', { code, wasOpen });
+    if (this.replaced) {
+      this.replaced = false;
+      this.setStatus('paused');
+      return;
+    }
 
     if (!wasOpen && elapsed < this.options.immediateCloseMs) {
       this.immediateCloses += 1;

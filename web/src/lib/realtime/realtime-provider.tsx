@@ -56,6 +56,19 @@ export function RealtimeProvider({ url, onReconnect, children }: RealtimeProvide
     };
   }, [client]);
 
+  // A tab whose connection was replaced by newer ones reconnects when it is looked at again.
+  useEffect(() => {
+    const wake = () => {
+      if (document.visibilityState === 'visible') client.wake();
+    };
+    document.addEventListener('visibilitychange', wake);
+    window.addEventListener('focus', wake);
+    return () => {
+      document.removeEventListener('visibilitychange', wake);
+      window.removeEventListener('focus', wake);
+    };
+  }, [client]);
+
   useEffect(() => {
     if (!enabled) return;
     const unfollow = followSession(client, api.session);

@@ -7,6 +7,7 @@ const VIEW = {
   connected: { label: 'realtime.connected', tone: 'ok' },
   reconnecting: { label: 'realtime.reconnecting', tone: 'pending' },
   offline: { label: 'realtime.offline', tone: 'down' },
+  paused: { label: 'realtime.paused', tone: 'pending' },
 } as const satisfies Record<RealtimeStatus, unknown>;
 
 /**
