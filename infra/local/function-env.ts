@@ -3,7 +3,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /**
  * Per-function environments in one process. On AWS each function has its own environment (its database role
  * above all); locally every handler shares this process and its process.env, so an invocation's own variables
- * are layered over it for everything the invocation calls, awaits or schedules.
+ * are layered over it for everything the invocation calls, awaits or schedules. (A client that shared code
+ * caches for the whole process, such as the admission gate's settings reader, keeps the pool of the context
+ * that made it; the contexts sharing such code are granted the tables it reads.)
  */
 const invocationEnv = new AsyncLocalStorage<Readonly<Record<string, string>>>();
 
