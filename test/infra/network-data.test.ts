@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DB_ROLES, type DbRole } from '../../functions/db/roles';
 import { stageConfig } from '../../infra/lib/config';
 import { CONNECTIONS_TABLE_SCHEMA } from '../../infra/lib/connections-table';
-import { migrationsHash } from '../../infra/lib/stacks/data-stack';
+import { dbRolesHash, migrationsHash } from '../../infra/lib/stacks/data-stack';
 import { buildTestApp, resourcesOfType } from './support';
 
 let network: Template;
@@ -256,6 +256,13 @@ describe('data stack: one PostgreSQL role per function context (functions/db/rol
       }
     }
     expect(seen.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('re-runs the migration resource when the grant table changes, not only the migrations', () => {
+    data.hasResourceProperties('Custom::TiketiDbMigrations', { DbRolesHash: dbRolesHash() });
+    expect(dbRolesHash({ events: { events: ['SELECT'] } })).not.toBe(
+      dbRolesHash({ events: { events: ['SELECT', 'UPDATE'] } }),
+    );
   });
 
   it('gives the migration function the master user and every role’s secret, whose passwords it sets', () => {

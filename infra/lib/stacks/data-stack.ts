@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
-import { DB_ROLES, type DbRole, dbRoleName } from '../../../functions/db/roles';
+import { DB_ROLE_GRANTS, DB_ROLES, type DbRole, dbRoleName } from '../../../functions/db/roles';
 import { prefix, type StageConfig } from '../config';
 import { CONNECTIONS_TABLE_SCHEMA } from '../connections-table';
 import { FUNCTION_PARTS } from '../functions';
@@ -47,6 +47,11 @@ export function migrationsHash(dir = repoPath(MIGRATIONS_DIR)): string {
     }
   }
   return hash.digest('hex');
+}
+
+/** Hash of the role grant table (functions/db/roles.ts): a changed grant re-runs the migration resource too. */
+export function dbRolesHash(grants: unknown = DB_ROLE_GRANTS): string {
+  return createHash('sha256').update(JSON.stringify(grants)).digest('hex');
 }
 
 /**
@@ -358,8 +363,8 @@ export class DataStack extends Stack {
     const migrations = new CustomResource(this, 'Migrations', {
       serviceToken: migrateProvider.serviceToken,
       resourceType: 'Custom::TiketiDbMigrations',
-      // A new role (a new secret) must be created even when no migration changed.
-      properties: { MigrationsHash: migrationsHash(), DbRoles: DB_ROLES.join(',') },
+      // A new role or a changed grant must be applied even when no migration changed.
+      properties: { MigrationsHash: migrationsHash(), DbRolesHash: dbRolesHash() },
     });
     migrations.node.addDependency(this.db);
 
