@@ -76,18 +76,36 @@ export async function createRedis(c: Z<'redis'>): Promise<Redis> {
   return new Redis({ ...common, host: c.REDIS_HOST, port: c.REDIS_PORT, password: auth?.authToken, tls: {} });
 }
 
-let pool: Promise<pg.Pool> | undefined;
+/**
+ * One pool per database identity (URL, or secret on AWS). On AWS that is one pool per execution environment,
+ * since each function has one role; the local stack runs every context in one process, each with its own role
+ * (functions/db/roles.ts), and a pool made for one context must never serve another.
+ */
+const pools = new Map<string, Promise<pg.Pool>>();
 let redis: Promise<Redis> | undefined;
-export const getPool = once(() => (pool = createPool(loadConfig(['database']))));
+export function getPool(): Promise<pg.Pool> {
+  const config = loadConfig(['database']);
+  const key =
+    config.DATABASE_URL ?? `${config.DB_HOST}:${config.DB_PORT}/${config.DB_NAME}#${config.DB_SECRET_ARN}`;
+  let pending = pools.get(key);
+  if (!pending) {
+    pending = createPool(config);
+    pools.set(key, pending);
+    // A failed creation (secret read) is forgotten, so the next invocation may recover.
+    pending.catch(() => pools.delete(key));
+  }
+  return pending;
+}
 export const getRedis = once(() => (redis = createRedis(loadConfig(['redis']))));
 
-/** Ends the pool and the Redis connection (local stack shutdown, tests); Lambda never needs it. */
+/** Ends the pools and the Redis connection (local stack shutdown, tests); Lambda never needs it. */
 export async function closeClients(): Promise<void> {
-  const [p, r] = await Promise.allSettled([pool, redis]);
-  pool = redis = undefined;
+  const [r, ...ps] = await Promise.allSettled([redis, ...pools.values()]);
+  pools.clear();
+  redis = undefined;
   await Promise.allSettled([
-    p.status === 'fulfilled' && p.value ? p.value.end() : undefined,
-    r.status === 'fulfilled' && r.value ? r.value.quit() : undefined,
+    ...ps.map((p) => (p.status === 'fulfilled' ? p.value.end() : undefined)),
+    r?.status === 'fulfilled' && r.value ? r.value.quit() : undefined,
   ]);
 }
 export const getDynamo = once(async () =>

@@ -42,6 +42,20 @@ export const configParts = {
       message: 'set DATABASE_URL, or DB_HOST and DB_SECRET_ARN',
       path: ['DATABASE_URL'],
     }),
+  /**
+   * The migration function only: each function role's Secrets Manager secret `{ username, password }`, as JSON
+   * `{ "<role>": "<secret ARN>" }` (functions/db/roles.ts), so migrations create the roles with those passwords.
+   */
+  databaseRoles: z.object({
+    DB_ROLE_SECRET_ARNS: z.string().transform((text, ctx) => {
+      try {
+        return z.record(z.string(), nonEmpty).parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of role → secret ARN' });
+        return z.NEVER;
+      }
+    }),
+  }),
   /** Redis: REDIS_URL (local) or ElastiCache endpoint with TLS and an AUTH token secret (AWS). */
   redis: z
     .object({

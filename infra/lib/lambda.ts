@@ -41,6 +41,9 @@ export interface AppFunctionProps {
  * with retention.
  */
 export class AppFunction extends nodejs.NodejsFunction {
+  /** The entry relative to the repository root; its context decides the function's database role. */
+  readonly entry: string;
+
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     const { config } = props;
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -86,6 +89,8 @@ export class AppFunction extends nodejs.NodejsFunction {
         ...(props.commandHooks ? { commandHooks: props.commandHooks } : {}),
       },
     });
+
+    this.entry = props.entry;
 
     // Findings every AppFunction has by construction (default role, pinned runtime, active tracing).
     acknowledge(this, MANAGED_POLICY.lambdaBasic, REASONS.lambdaBasic);

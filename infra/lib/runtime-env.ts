@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -5,9 +6,11 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { DB_ROLES, type DbRole, dbRoleOfEntry } from '../../functions/db/roles';
 import type { configParts } from '../../functions/shared/config';
 import type { StageConfig } from './config';
 import { CONNECTIONS_TABLE_SCHEMA } from './connections-table';
+import { AppFunction } from './lambda';
 
 /**
  * Maps the runtime config contract (functions/shared/config.ts) onto deployed resources: each config part a
@@ -32,15 +35,38 @@ export const CONNECTIONS_TABLE_ACTIONS = [
 ];
 export const jwtIssuer = (config: StageConfig): string => `tiketi-${config.stage}`;
 
+/** A PostgreSQL login: its Secrets Manager secret `{ username, password }` and the username. */
+export interface DatabaseLogin {
+  readonly secret: secretsmanager.ISecret;
+  readonly username: string;
+}
+
 export interface DatabaseRuntime {
   readonly proxy: rds.IDatabaseProxy;
   /** Host and port clients connect to: the proxy endpoint for app code, the instance for migrations. */
   readonly host: string;
   readonly port: number;
   readonly name: string;
-  readonly secret: secretsmanager.ISecret;
-  readonly username: string;
+  /** The master user: the migration function (functions/db) only. */
+  readonly master: DatabaseLogin;
+  /** One role per function context (functions/db/roles.ts); a function gets its own entry's context's role. */
+  readonly roles: Readonly<Record<DbRole, DatabaseLogin>>;
   readonly iamAuth: boolean;
+}
+
+/**
+ * The login a function uses: the role of its entry's context (`functions/<context>/…`), the master user for
+ * functions/db. A function of a context without a role must not declare `database`: synth fails.
+ */
+export function databaseLoginOf(fn: lambda.Function, db: DatabaseRuntime): DatabaseLogin {
+  const role = fn instanceof AppFunction ? dbRoleOfEntry(fn.entry) : undefined;
+  if (role === 'migrations') return db.master;
+  if (role === undefined) {
+    throw new Error(
+      `${fn.node.path}: config part "database" needs a database role for its context (functions/db/roles.ts)`,
+    );
+  }
+  return db.roles[role];
 }
 
 export interface RedisRuntime {
@@ -111,9 +137,23 @@ export function wireRuntime(fn: lambda.Function, parts: readonly ConfigPart[], r
         env('DB_HOST', db.host);
         env('DB_PORT', String(db.port));
         env('DB_NAME', db.name);
-        env('DB_SECRET_ARN', db.secret.secretArn);
-        db.secret.grantRead(fn);
-        if (db.iamAuth) db.proxy.grantConnect(fn, db.username);
+        // Only its own role's secret: a function cannot log in as another context, nor as the master user.
+        const login = databaseLoginOf(fn, db);
+        env('DB_SECRET_ARN', login.secret.secretArn);
+        login.secret.grantRead(fn);
+        if (db.iamAuth) db.proxy.grantConnect(fn, login.username);
+        break;
+      }
+      case 'databaseRoles': {
+        // The migration function sets every role's password from its secret.
+        const db = need(res.database, part, fn);
+        env(
+          'DB_ROLE_SECRET_ARNS',
+          Stack.of(fn).toJsonString(
+            Object.fromEntries(DB_ROLES.map((r) => [r, db.roles[r].secret.secretArn])),
+          ),
+        );
+        for (const role of DB_ROLES) db.roles[role].secret.grantRead(fn);
         break;
       }
       case 'redis': {

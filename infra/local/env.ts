@@ -15,7 +15,6 @@ export const JWT_ISSUER = 'tiketi-local';
 export const JWT_AUDIENCE = 'tiketi-api';
 
 export interface HandlerEnvInput {
-  databaseUrl: string;
   redisUrl: string;
   dynamoEndpoint: string;
   sfnEndpoint: string;
@@ -36,9 +35,9 @@ export function handlerEnv(input: HandlerEnvInput): Record<string, string> {
     AWS_DEFAULT_REGION: LOCAL_AWS.region,
     AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-    DATABASE_URL: input.databaseUrl,
-    // Every local "Lambda" shares this process and so one pool, which stands for the pools of many instances
-    // on AWS (5 each); 5 here would queue a crowd behind five connections no deployment has.
+    // No DATABASE_URL here: each function gets its own context's role (function-env.ts), as on AWS.
+    // Every local "Lambda" of a context shares this process and so one pool, which stands for the pools of many
+    // instances on AWS (5 each); 5 here would queue a crowd behind five connections no deployment has.
     DB_POOL_MAX: '24',
     REDIS_URL: input.redisUrl,
     CONNECTIONS_TABLE,

@@ -31,7 +31,6 @@ describe('handler environment', () => {
   it('has every variable the handlers read, pointing at the local stack', async () => {
     const key = await loadOrCreateSigningKey(join(dir, 'env-key.json'));
     const env = handlerEnv({
-      databaseUrl: 'postgresql://x',
       redisUrl: 'redis://x',
       dynamoEndpoint: 'http://127.0.0.1:1',
       sfnEndpoint: 'http://127.0.0.1:2',

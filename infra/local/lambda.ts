@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 
 import { LOCAL_AWS } from './dynamo';
+import { withFunctionEnv } from './function-env';
 
 /**
  * Runs Lambda handlers in-process. Each module is imported on its first invocation (its "cold start"), after
@@ -77,8 +78,17 @@ type Handler = (event: unknown, context: Context) => unknown;
 
 export class LambdaRuntime {
   private readonly loaded = new Map<string, Promise<Handler>>();
+  private envOf: (fn: LocalFunction) => Readonly<Record<string, string>> = () => ({});
 
   constructor(private readonly root = REPO_ROOT) {}
+
+  /**
+   * The environment a function sees on top of the shared one (its own database role's URL), for its cold start
+   * and every invocation; see withFunctionEnv.
+   */
+  setFunctionEnv(envOf: (fn: LocalFunction) => Readonly<Record<string, string>>): void {
+    this.envOf = envOf;
+  }
 
   exists(fn: LocalFunction): boolean {
     return existsSync(join(this.root, fn.module));
@@ -113,7 +123,12 @@ export class LambdaRuntime {
   }
 
   /** Invokes like Lambda: the handler's promise, bounded by the function timeout. */
-  async invoke<T = unknown>(fn: LocalFunction, event: unknown, requestId?: string): Promise<T> {
+  invoke<T = unknown>(fn: LocalFunction, event: unknown, requestId?: string): Promise<T> {
+    // The cold start (module import, config read) as well as the call run in the function's own environment.
+    return withFunctionEnv(this.envOf(fn), () => this.call<T>(fn, event, requestId));
+  }
+
+  private async call<T>(fn: LocalFunction, event: unknown, requestId?: string): Promise<T> {
     const handler = await this.load(fn);
     const deadline = Date.now() + fn.timeoutMs;
     const context = lambdaContext(fn, deadline, requestId ?? randomUUID());

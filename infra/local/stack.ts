@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { migrate } from '../../functions/db/migrate';
+import { applyRoles, DB_ROLES, type DbRole, dbRoleName, dbRoleOfEntry } from '../../functions/db/roles';
 import { ensureConnectionsTable, startDynamo } from './dynamo';
 import { applyEnv, CONNECTIONS_TABLE, handlerEnv } from './env';
 import { StackError, withTimeout } from './errors';
+import { scopeProcessEnv } from './function-env';
 import { AUTHORIZER_FUNCTION, REST_FUNCTIONS } from './gateway/rest';
 import { startGateway } from './gateway/server';
 import { createWebApp, type WebMode } from './gateway/web';
@@ -76,7 +81,10 @@ export interface LocalStack {
   /** The Lambda Invoke API (fan-out workers, sweep). */
   lambdaEndpoint: string;
   dynamoEndpoint: string;
+  /** The master user's URL (migrations, seed, tests' fixtures); handlers connect as their context's role. */
   databaseUrl: string;
+  /** Each function role's URL (functions/db/roles.ts); passwords generated at every start. */
+  roleUrls: Record<DbRole, string>;
   redisUrl: string;
   ports: {
     gateway: number;
@@ -86,6 +94,10 @@ export interface LocalStack {
     stepfunctions: number;
     lambda: number;
   };
+  /**
+   * The handler environment, for code run outside the stack (tests calling a use case in-process), plus
+   * DATABASE_URL as the master user: handlers themselves get their own context's role instead.
+   */
   env: Record<string, string>;
   admin?: { email: string; password: string };
   webMode: WebMode;
@@ -136,6 +148,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // The SDK's "Node 20 support ends in 2027" notice would print on every start; the engines field covers it.
   const restoreQuiet = applyEnv({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
   let restoreEnv: (() => void) | undefined;
+  // Each handler reads its own variables (its database role) through process.env: see function-env.ts.
+  const unscopeEnv = scopeProcessEnv();
 
   const stopAll = async () => {
     const failures: string[] = [];
@@ -150,6 +164,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     restoreEnv?.();
     restoreEnv = undefined;
     restoreQuiet();
+    unscopeEnv();
     releaseGuard();
     if (failures.length) console.error(`Local stack stopped with problems:\n  ${failures.join('\n  ')}`);
   };
@@ -287,7 +302,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 
     const managementEndpoint = `${gateway.url}/ws`;
     const env = handlerEnv({
-      databaseUrl: postgres.url,
       redisUrl: redis.url,
       dynamoEndpoint: dynamo.endpoint,
       sfnEndpoint: sfn.endpoint,
@@ -300,12 +314,25 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     // Before any handler is imported: handlers read their configuration once, at cold start.
     restoreEnv = applyEnv(env);
 
+    // Fresh passwords at every start (never written anywhere): a role's URL lives as long as this stack.
+    const passwords = Object.fromEntries(
+      DB_ROLES.map((role) => [role, randomBytes(24).toString('base64url')]),
+    ) as Record<DbRole, string>;
+    const roleUrls = Object.fromEntries(
+      DB_ROLES.map((role) => [role, roleUrl(postgres.url, role, passwords[role])]),
+    ) as Record<DbRole, string>;
+    // A function of a context without a role (authorizer, fan-out, sweep) gets no database at all.
+    runtime.setFunctionEnv((fn): Record<string, string> => {
+      const role = dbRoleOfEntry(fn.module);
+      return role && role !== 'migrations' ? { DATABASE_URL: roleUrls[role] } : {};
+    });
+
     let admin: LocalStack['admin'];
     if (options.migrateAndSeed ?? true) {
       await timed(
         'migrations',
         options,
-        () => runMigrations(postgres.url),
+        () => runMigrations(postgres.url, passwords),
         (n) => n,
       );
       admin = await timed(
@@ -314,6 +341,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         () => runSeed(postgres.url, dataDir, note),
         (a) => (a ? a.email : 'skipped'),
       );
+    } else {
+      await timed('database roles', options, () => setRolePasswords(postgres.url, passwords));
     }
 
     await timed(
@@ -383,6 +412,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       lambdaEndpoint: lambdaApi.endpoint,
       dynamoEndpoint: dynamo.endpoint,
       databaseUrl: postgres.url,
+      roleUrls,
       redisUrl: redis.url,
       ports: {
         gateway: gateway.port,
@@ -392,7 +422,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         stepfunctions: sfn.port,
         lambda: lambdaApi.port,
       },
-      env,
+      env: { ...env, DATABASE_URL: postgres.url },
       admin,
       webMode: web.mode,
       dataDir,
@@ -405,15 +435,28 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   }
 }
 
-async function runMigrations(databaseUrl: string): Promise<string> {
-  const file = join(REPO_ROOT, 'functions', 'db', 'migrate.ts');
-  if (!existsSync(file)) return 'skipped (functions/db/migrate.ts missing)';
-  const { migrate } = (await import(pathToFileURL(file).href)) as {
-    migrate: (o: { databaseUrl: string; log?: (m: string) => void }) => Promise<string[]>;
-  };
+async function runMigrations(databaseUrl: string, passwords: Record<DbRole, string>): Promise<string> {
   // node-pg-migrate's per-statement chatter is noise here; the step line reports the count.
-  const applied = await migrate({ databaseUrl, log: () => {} });
+  const applied = await migrate({ databaseUrl, log: () => {}, roles: { passwords } });
   return applied.length ? `${applied.length} applied` : 'up to date';
+}
+
+/** Without migrations (an existing schema): the roles still need this start's passwords. */
+async function setRolePasswords(databaseUrl: string, passwords: Record<DbRole, string>): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await applyRoles(client, { passwords });
+  } finally {
+    await client.end();
+  }
+}
+
+function roleUrl(masterUrl: string, role: DbRole, password: string): string {
+  const url = new URL(masterUrl);
+  url.username = dbRoleName(role);
+  url.password = password;
+  return url.toString();
 }
 
 async function runSeed(

@@ -3,19 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DB_ROLES, type DbRole } from '../../functions/db/roles';
 import { stageConfig } from '../../infra/lib/config';
 import { CONNECTIONS_TABLE_SCHEMA } from '../../infra/lib/connections-table';
-import { migrationsHash } from '../../infra/lib/stacks/data-stack';
+import { dbRolesHash, migrationsHash } from '../../infra/lib/stacks/data-stack';
 import { buildTestApp, resourcesOfType } from './support';
 
 let network: Template;
 let data: Template;
 let prodData: Template;
+let api: Template;
+let workflows: Template;
 
 beforeAll(() => {
   const { stacks } = buildTestApp();
   network = Template.fromStack(stacks.network);
   data = Template.fromStack(stacks.data);
+  api = Template.fromStack(stacks.api);
+  workflows = Template.fromStack(stacks.workflows);
   prodData = Template.fromStack(buildTestApp({ stage: 'prod' }).stacks.data);
 });
 
@@ -190,5 +195,90 @@ describe('data stack: JWT keys and migrations', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('data stack: one PostgreSQL role per function context (functions/db/roles.ts)', () => {
+  /** The role each function's entry context gets; a function missing here with DB_SECRET_ARN fails the test. */
+  const EXPECTED: Record<string, DbRole> = {
+    AuthFn: 'auth',
+    EventsFn: 'events',
+    PlatformFn: 'platform',
+    SeatsFn: 'seats',
+    ReservationsFn: 'reservations',
+    PaymentsFn: 'payments',
+    QueueFn: 'queue',
+    RealtimeFn: 'realtime',
+    ReleaseHoldFn: 'seats',
+    SweepExpiredFn: 'seats',
+    PaymentTasksFn: 'payments',
+    ReconcilePaymentsFn: 'payments',
+    AdmissionTickFn: 'queue',
+  };
+  const roleSecretIds = () =>
+    Object.fromEntries(
+      DB_ROLES.map((role) => {
+        const [id] = Object.entries(resourcesOfType(data, 'AWS::SecretsManager::Secret')).find(
+          ([, r]) =>
+            (r.Properties.GenerateSecretString as { SecretStringTemplate?: string } | undefined)
+              ?.SecretStringTemplate === JSON.stringify({ username: `tiketi_${role}` }),
+        ) ?? [undefined];
+        return [role, id];
+      }),
+    ) as Record<DbRole, string | undefined>;
+  /** Which role secrets (and whether the master secret) a JSON fragment refers to. */
+  const secretsIn = (value: unknown, ids: Record<DbRole, string | undefined>) => {
+    const text = JSON.stringify(value);
+    return {
+      roles: DB_ROLES.filter((role) => text.includes(ids[role]!)),
+      master: /PostgresSecret/.test(text),
+    };
+  };
+
+  it('generates one secret per role and registers exactly those with RDS Proxy, not the master user', () => {
+    const ids = roleSecretIds();
+    for (const role of DB_ROLES) expect(ids[role], role).toBeDefined();
+    const [proxy] = Object.values(resourcesOfType(data, 'AWS::RDS::DBProxy'));
+    const auth = proxy!.Properties.Auth as { SecretArn: { Ref: string } }[];
+    expect(auth.map((a) => a.SecretArn.Ref).sort()).toEqual(DB_ROLES.map((r) => ids[r]).sort());
+  });
+
+  it('points every function at its own context’s role secret and lets it read no other database secret', () => {
+    const ids = roleSecretIds();
+    const seen: string[] = [];
+    for (const template of [api, workflows]) {
+      const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy'));
+      for (const [logicalId, fn] of Object.entries(resourcesOfType(template, 'AWS::Lambda::Function'))) {
+        const env = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)
+          ?.Variables;
+        if (!env?.DB_SECRET_ARN) continue;
+        const name = Object.keys(EXPECTED).find((n) => new RegExp(`^${n}[0-9A-F]{8}$`).test(logicalId));
+        expect(name, `${logicalId} uses the database but has no expected role`).toBeDefined();
+        const role = EXPECTED[name!]!;
+        seen.push(name!);
+        expect(secretsIn(env.DB_SECRET_ARN, ids), logicalId).toEqual({ roles: [role], master: false });
+        const fnRole = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+        const own = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${fnRole}"`));
+        expect(secretsIn(own, ids), logicalId).toEqual({ roles: [role], master: false });
+      }
+    }
+    expect(seen.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('re-runs the migration resource when the grant table changes, not only the migrations', () => {
+    data.hasResourceProperties('Custom::TiketiDbMigrations', { DbRolesHash: dbRolesHash() });
+    expect(dbRolesHash({ events: { events: ['SELECT'] } })).not.toBe(
+      dbRolesHash({ events: { events: ['SELECT', 'UPDATE'] } }),
+    );
+  });
+
+  it('gives the migration function the master user and every role’s secret, whose passwords it sets', () => {
+    const ids = roleSecretIds();
+    const [, migrate] = Object.entries(resourcesOfType(data, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('MigrateFn'),
+    )!;
+    const env = (migrate.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(secretsIn(env.DB_SECRET_ARN, ids)).toEqual({ roles: [], master: true });
+    expect(secretsIn(env.DB_ROLE_SECRET_ARNS, ids)).toEqual({ roles: DB_ROLES, master: false });
   });
 });

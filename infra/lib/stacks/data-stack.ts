@@ -10,13 +10,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { DB_ROLE_GRANTS, DB_ROLES, type DbRole, dbRoleName } from '../../../functions/db/roles';
 import { prefix, type StageConfig } from '../config';
 import { CONNECTIONS_TABLE_SCHEMA } from '../connections-table';
 import { FUNCTION_PARTS } from '../functions';
 import { AppFunction } from '../lambda';
 import { acknowledge, acknowledgeWildcardResource, MANAGED_POLICY, REASONS } from '../nag';
 import { repoPath } from '../paths';
-import { type RuntimeResources, wireRuntime } from '../runtime-env';
+import { type DatabaseLogin, type RuntimeResources, wireRuntime } from '../runtime-env';
 import type { NetworkStack } from './network-stack';
 
 export interface DataStackProps extends StackProps {
@@ -48,6 +49,11 @@ export function migrationsHash(dir = repoPath(MIGRATIONS_DIR)): string {
   return hash.digest('hex');
 }
 
+/** Hash of the role grant table (functions/db/roles.ts): a changed grant re-runs the migration resource too. */
+export function dbRolesHash(grants: unknown = DB_ROLE_GRANTS): string {
+  return createHash('sha256').update(JSON.stringify(grants)).digest('hex');
+}
+
 /**
  * Stateful resources: PostgreSQL (truth for seats and money) behind RDS Proxy, Redis (contention filter),
  * the DynamoDB connections table, the JWT signing key, and the migration run that keeps the schema current.
@@ -55,6 +61,8 @@ export function migrationsHash(dir = repoPath(MIGRATIONS_DIR)): string {
 export class DataStack extends Stack {
   readonly db: rds.DatabaseInstance;
   readonly dbSecret: secretsmanager.ISecret;
+  /** One generated login per function context (functions/db/roles.ts); the proxy serves these only. */
+  readonly dbRoles: Readonly<Record<DbRole, DatabaseLogin>>;
   readonly proxy: rds.DatabaseProxy;
   readonly redis: elasticache.CfnReplicationGroup;
   readonly redisAuthSecret: secretsmanager.Secret;
@@ -127,12 +135,32 @@ export class DataStack extends Stack {
     for (const logGroup of dbLogGroups) this.db.node.addDependency(logGroup);
     this.dbSecret = this.db.secret!;
 
+    // Least privilege: each function context logs in as its own role with its own generated secret; the
+    // migration function creates the roles and sets these passwords. The master user is not behind the proxy:
+    // only migrations use it, straight to the instance.
+    const dbRoles = {} as Record<DbRole, DatabaseLogin>;
+    for (const role of DB_ROLES) {
+      const username = dbRoleName(role);
+      const secret = new rds.DatabaseSecret(this, `DbRole-${role}`, { username });
+      acknowledge(
+        secret,
+        'AwsSolutions-SMG4',
+        'Not rotated yet: handlers cache DB credentials per cold start, so rotation needs reconnect-on-auth-failure (or IAM auth at the proxy) first.',
+      );
+      dbRoles[role] = { secret, username };
+    }
+    this.dbRoles = dbRoles;
+
+    // The app stacks imported the master secret before they had roles; CloudFormation refuses to drop an export
+    // still in use, so it stays until they have deployed once without it (then delete this line).
+    this.exportValue(this.dbSecret.secretArn);
+
     this.proxy = this.db.addProxy('Proxy', {
       dbProxyName: `${name}-postgres-proxy`,
       vpc,
       vpcSubnets: isolated,
       securityGroups: [proxySg],
-      secrets: [this.dbSecret],
+      secrets: DB_ROLES.map((role) => this.dbRoles[role].secret),
       requireTLS: true,
       iamAuth: config.database.iamAuth,
       // Lambdas keep pools per execution environment; let idle ones go before RDS Proxy's 24h default.
@@ -311,7 +339,8 @@ export class DataStack extends Stack {
     // targets take a while longer), and long DDL and advisory locks are better off without the proxy. The
     // instance certificate is signed by the RDS CA, which Node 20+ runtimes only trust via NODE_EXTRA_CA_CERTS.
     migrateFn.addEnvironment('NODE_EXTRA_CA_CERTS', '/var/runtime/ca-cert.pem');
-    wireRuntime(migrateFn, FUNCTION_PARTS.migrate, {
+    // `databaseRoles`: the role secrets, whose passwords the migration sets (functions/db/roles.ts).
+    wireRuntime(migrateFn, [...FUNCTION_PARTS.migrate, 'databaseRoles'], {
       config,
       serviceVersion: props.serviceVersion,
       database: {
@@ -319,8 +348,8 @@ export class DataStack extends Stack {
         host: this.db.dbInstanceEndpointAddress,
         port: config.database.port,
         name: DB_NAME,
-        secret: this.dbSecret,
-        username: DB_ADMIN_USER,
+        master: { secret: this.dbSecret, username: DB_ADMIN_USER },
+        roles: this.dbRoles,
         iamAuth: false,
       },
     });
@@ -334,7 +363,8 @@ export class DataStack extends Stack {
     const migrations = new CustomResource(this, 'Migrations', {
       serviceToken: migrateProvider.serviceToken,
       resourceType: 'Custom::TiketiDbMigrations',
-      properties: { MigrationsHash: migrationsHash() },
+      // A new role or a changed grant must be applied even when no migration changed.
+      properties: { MigrationsHash: migrationsHash(), DbRolesHash: dbRolesHash() },
     });
     migrations.node.addDependency(this.db);
 
@@ -346,8 +376,8 @@ export class DataStack extends Stack {
         host: this.proxy.endpoint,
         port: DB_PROXY_PORT,
         name: DB_NAME,
-        secret: this.dbSecret,
-        username: DB_ADMIN_USER,
+        master: { secret: this.dbSecret, username: DB_ADMIN_USER },
+        roles: this.dbRoles,
         iamAuth: config.database.iamAuth,
       },
       redis: {
