@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TransientError } from '../shared/errors';
+import { withLambdaContext } from '../shared/logger';
 import { getSagaDeps, logger } from './deps';
 import { ProviderTimeoutError } from './errors';
 import { SAGA_STEPS, type SagaStep, steps } from './use-cases/saga-steps';
@@ -54,7 +55,7 @@ export function forStateMachine(step: SagaStep, error: unknown): unknown {
   return error;
 }
 
-export async function handler(event: unknown): Promise<unknown> {
+async function runStep(event: unknown): Promise<unknown> {
   const { step, input } = eventSchema.parse(event);
   try {
     const result = await steps[step](await getSagaDeps(), input);
@@ -70,3 +71,4 @@ export async function handler(event: unknown): Promise<unknown> {
     throw mapped;
   }
 }
+export const handler = withLambdaContext(runStep);
