@@ -421,7 +421,8 @@ export const routes = [
     path: '/health',
     fn: 'platform',
     auth: 'public',
-    summary: 'Liveness plus the state of each dependency.',
+    summary:
+      'Liveness (shallow). With the platform’s health-check key in `x-tiketi-health-key`, the state of each dependency.',
     request: {},
     responses: { 200: healthSchema, 503: healthSchema },
     errors: [],

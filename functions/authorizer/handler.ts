@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { getAccessTokenVerifier } from '../shared/jwt';
-import { createLogger } from '../shared/logger';
+import { createLogger, withLambdaContext } from '../shared/logger';
 
 /**
  * Lambda REQUEST authorizers. They only authenticate: the verified token's `sub`, `role` and `email` become
@@ -46,12 +46,14 @@ function headerOf(event: APIGatewayRequestAuthorizerEvent, name: string): string
 }
 
 /** REST: `Authorization: Bearer <access token>`. */
-export async function handler(event: APIGatewayRequestAuthorizerEvent) {
+async function restHandler(event: APIGatewayRequestAuthorizerEvent) {
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(headerOf(event, 'authorization') ?? '');
   return authorize(match?.[1], event.methodArn);
 }
+export const handler = withLambdaContext(restHandler);
 
 /** WebSocket `$connect`: browsers cannot set headers on a WebSocket, so the token rides in `?token=`. */
-export async function wsHandler(event: APIGatewayRequestAuthorizerEvent) {
+async function webSocketHandler(event: APIGatewayRequestAuthorizerEvent) {
   return authorize(event.queryStringParameters?.token ?? undefined, event.methodArn);
 }
+export const wsHandler = withLambdaContext(webSocketHandler);

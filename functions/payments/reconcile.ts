@@ -1,4 +1,5 @@
 import { loadConfig } from '../shared/config';
+import { withLambdaContext } from '../shared/logger';
 import { getReconcileDeps, logger } from './deps';
 import { reconcilePayments } from './use-cases/reconcile-payments';
 
@@ -8,8 +9,9 @@ import { reconcilePayments } from './use-cases/reconcile-payments';
  */
 loadConfig(['database', 'paymentSaga']);
 
-export async function handler() {
+async function reconcile() {
   const result = await reconcilePayments(await getReconcileDeps());
   if (result.checked) logger.info('reconciled stuck payments', { ...result });
   return result;
 }
+export const handler = withLambdaContext(reconcile);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TransientError } from '../shared/errors';
+import { withLambdaContext } from '../shared/logger';
 import { isTransient } from '../shared/transient';
 import { getSagaDeps, logger } from './deps';
 import { PaymentError, ProviderTimeoutError } from './errors';
@@ -46,7 +47,7 @@ export function forStateMachine(step: SagaStep, error: unknown): unknown {
   return error;
 }
 
-export async function handler(event: unknown): Promise<unknown> {
+async function runStep(event: unknown): Promise<unknown> {
   const { step, input } = eventSchema.parse(event);
   try {
     const result = await steps[step](await getSagaDeps(), input);
@@ -62,3 +63,4 @@ export async function handler(event: unknown): Promise<unknown> {
     throw mapped;
   }
 }
+export const handler = withLambdaContext(runStep);

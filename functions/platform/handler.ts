@@ -1,27 +1,37 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { HEALTH_KEY_HEADER } from '../../shared/edge';
 import { buildOpenApiDocument } from '../../shared/openapi';
-import { getDynamo, getPool, getRedis } from '../shared/clients';
+import { getDynamo, getPool, getRedis, readSecretJson } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { createHttpHandler } from '../shared/http';
-import { checkHealth } from './health';
+import { once } from '../shared/once';
+import { health } from './health';
 
-/** platform: GET /health (each dependency) and GET /api/v1/openapi.json (generated from the route table). */
-const config = loadConfig(['database', 'redis', 'connections']);
+/** platform: GET /health (shallow; each dependency with the health-check key) and GET /api/v1/openapi.json. */
+const config = loadConfig(['database', 'redis', 'connections', 'healthCheck']);
 let openapi: ReturnType<typeof buildOpenApiDocument> | undefined;
 
+const healthKey = once(async () =>
+  config.HEALTH_CHECK_KEY
+    ? config.HEALTH_CHECK_KEY
+    : (await readSecretJson<{ key: string }>(config.HEALTH_CHECK_SECRET_ARN as string)).key,
+);
+
 export const handler = createHttpHandler('platform', {
-  'platform.health': async () => {
-    const health = await checkHealth(
+  'platform.health': async ({ headers }) =>
+    health(
       {
-        postgres: async () => (await getPool()).query('SELECT 1'),
-        redis: async () => (await getRedis()).ping(),
-        dynamodb: async () =>
-          (await getDynamo()).send(new DescribeTableCommand({ TableName: config.CONNECTIONS_TABLE })),
+        probes: {
+          postgres: async () => (await getPool()).query('SELECT 1'),
+          redis: async () => (await getRedis()).ping(),
+          dynamodb: async () =>
+            (await getDynamo()).send(new DescribeTableCommand({ TableName: config.CONNECTIONS_TABLE })),
+        },
+        version: config.SERVICE_VERSION,
+        key: healthKey,
       },
-      config.SERVICE_VERSION,
-    );
-    return { status: health.status === 'ok' ? 200 : 503, body: health };
-  },
+      headers[HEALTH_KEY_HEADER],
+    ),
   'platform.openapi': async () => {
     openapi ??= buildOpenApiDocument(config.SERVICE_VERSION);
     return { status: 200, body: openapi };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TransientError } from '../shared/errors';
+import { withLambdaContext } from '../shared/logger';
 import { isTransient } from '../shared/transient';
 import { getTickDeps, logger } from './deps';
 import { admissionTick } from './use-cases/admission-tick';
@@ -11,7 +12,7 @@ import { admissionTick } from './use-cases/admission-tick';
  */
 const inputSchema = z.object({ eventId: z.uuid(), iteration: z.int().nonnegative().optional() });
 
-export async function handler(payload: unknown) {
+async function tick(payload: unknown) {
   const input = inputSchema.parse(payload);
   try {
     return await admissionTick(await getTickDeps(), input);
@@ -23,3 +24,4 @@ export async function handler(payload: unknown) {
     throw error;
   }
 }
+export const handler = withLambdaContext(tick);

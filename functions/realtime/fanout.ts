@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { serverMessageSchema } from '../../shared/ws';
 import { getBroadcaster } from '../shared/broadcaster';
 import { loadConfig } from '../shared/config';
-import { createLogger } from '../shared/logger';
+import { createLogger, withLambdaContext } from '../shared/logger';
 
 /**
  * Fan-out worker: posts one shard of a large audience (at most FANOUT_SHARD_SIZE connections) with the same
@@ -23,7 +23,7 @@ const noticesSchema = z.object({
   notices: z.array(z.object({ topic: z.string().min(1), message: serverMessageSchema })).max(1_000),
 });
 
-export async function handler(payload: unknown) {
+async function postShard(payload: unknown) {
   const notices = noticesSchema.safeParse(payload);
   if (notices.success) {
     await (await getBroadcaster()).publishEach(notices.data.notices, { here: true });
@@ -41,3 +41,4 @@ export async function handler(payload: unknown) {
   logger.info('fan-out shard posted', { topic, connections: connectionIds.length, ...result });
   return result;
 }
+export const handler = withLambdaContext(postShard);

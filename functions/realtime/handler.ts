@@ -4,7 +4,7 @@ import { getBroadcaster, getConnectionCloser, getConnectionRepository } from '..
 import { getPool, getRedis } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { AppError } from '../shared/errors';
-import { createLogger } from '../shared/logger';
+import { createLogger, withLambdaContext } from '../shared/logger';
 import { pgEventDirectory } from './adapters/pg-event-directory';
 import { redisFrameLimiter } from './adapters/redis-frame-limiter';
 import { redisSessionStore } from './adapters/redis-session-store';
@@ -63,7 +63,7 @@ const sendError = async (connectionId: string, code: ErrorCode, message: string)
   await (await getBroadcaster()).send(connectionId, { type: 'error', data: { code, message } });
 };
 
-export async function handler(event: WsEvent): Promise<APIGatewayProxyResult> {
+async function route(event: WsEvent): Promise<APIGatewayProxyResult> {
   const { routeKey, connectionId } = event.requestContext;
   try {
     if (routeKey === '$connect') {
@@ -91,6 +91,7 @@ export async function handler(event: WsEvent): Promise<APIGatewayProxyResult> {
     return { statusCode: 500, body: '' };
   }
 }
+export const handler = withLambdaContext(route);
 
 async function callerOf(event: WsEvent): Promise<Caller | null> {
   const { connectionId, connectedAt } = event.requestContext;

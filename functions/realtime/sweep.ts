@@ -1,6 +1,6 @@
 import { getConnectionRepository } from '../shared/broadcaster';
 import { loadConfig } from '../shared/config';
-import { createLogger } from '../shared/logger';
+import { createLogger, withLambdaContext } from '../shared/logger';
 
 /**
  * Scheduled sweep of stale connections: rows whose `expiresAt` has passed (a client that vanished without
@@ -12,8 +12,9 @@ import { createLogger } from '../shared/logger';
 loadConfig(['connections']);
 const logger = createLogger('sweep');
 
-export async function handler() {
+async function sweep() {
   const result = await (await getConnectionRepository()).removeExpired();
   if (result.rows) logger.info('swept stale connections', result);
   return result;
 }
+export const handler = withLambdaContext(sweep);

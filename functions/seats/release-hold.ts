@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadConfig } from '../shared/config';
 import { TransientError } from '../shared/errors';
+import { withLambdaContext } from '../shared/logger';
 import { isTransient } from '../shared/transient';
 import { getReleaseDeps, logger } from './deps';
 import { releaseHold, toWorkflowOutput } from './use-cases/release-hold';
@@ -13,7 +14,7 @@ import { releaseHold, toWorkflowOutput } from './use-cases/release-hold';
 loadConfig(['database', 'redis', 'connections', 'websocketManagement', 'broadcast']);
 
 const inputSchema = z.object({ holdId: z.uuid(), eventId: z.uuid() });
-export async function handler(payload: unknown) {
+async function release(payload: unknown) {
   const input = inputSchema.parse(payload);
   try {
     const result = await releaseHold(await getReleaseDeps(), input);
@@ -29,3 +30,4 @@ export async function handler(payload: unknown) {
     throw err;
   }
 }
+export const handler = withLambdaContext(release);

@@ -1,4 +1,5 @@
 import { loadConfig } from '../shared/config';
+import { withLambdaContext } from '../shared/logger';
 import { getReleaseDeps, logger } from './deps';
 import { sweepExpired } from './use-cases/sweep-expired';
 
@@ -8,7 +9,7 @@ import { sweepExpired } from './use-cases/sweep-expired';
  */
 loadConfig(['database', 'redis', 'connections', 'websocketManagement', 'broadcast']);
 
-export async function handler(_event?: unknown, context?: { getRemainingTimeInMillis?: () => number }) {
+async function sweep(_event?: unknown, context?: { getRemainingTimeInMillis?: () => number }) {
   const result = await sweepExpired(await getReleaseDeps(), {
     // Leave time to finish the hold in hand before the function times out.
     deadline: () => (context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) < 5_000,
@@ -16,3 +17,4 @@ export async function handler(_event?: unknown, context?: { getRemainingTimeInMi
   if (result.checked) logger.info('swept overdue holds', result);
   return result;
 }
+export const handler = withLambdaContext(sweep);

@@ -137,6 +137,19 @@ export const configParts = {
     QUEUE_TICK_SECONDS: z.coerce.number().int().positive().max(60).default(1),
     QUEUE_GRACE_SECONDS: z.coerce.number().int().positive().max(3_600).default(60),
   }),
+  /**
+   * The deep `/health` check's key (header x-tiketi-health-key): the key itself locally, a Secrets Manager secret
+   * `{ "key": "..." }` on AWS. Without the header `/health` answers without touching any dependency.
+   */
+  healthCheck: z
+    .object({
+      HEALTH_CHECK_KEY: z.string().min(32).optional(),
+      HEALTH_CHECK_SECRET_ARN: nonEmpty.optional(),
+    })
+    .refine((c) => c.HEALTH_CHECK_KEY || c.HEALTH_CHECK_SECRET_ARN, {
+      message: 'set HEALTH_CHECK_KEY (32+ characters) or HEALTH_CHECK_SECRET_ARN',
+      path: ['HEALTH_CHECK_SECRET_ARN'],
+    }),
   /** The payment saga the payments function starts on confirm (execution name = payment id). */
   paymentSaga: z.object({ PAYMENT_SAGA_STATE_MACHINE_ARN: nonEmpty }),
   /**

@@ -2,10 +2,11 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ZodError, z } from 'zod';
 import type { Role } from '../../shared/domain';
+import { VIEWER_IP_HEADER } from '../../shared/edge';
 import { type ErrorCode, errorEnvelope, httpStatusOf } from '../../shared/errors';
 import { type FunctionName, type Route, type RouteDef, type RouteId, routes } from '../../shared/routes';
 import { AppError, TooManyRequestsError } from './errors';
-import { createLogger } from './logger';
+import { createLogger, lambdaContextMiddleware } from './logger';
 
 /**
  * The REST edge of every function: middleware first (error envelope, request logging), the handler last.
@@ -151,7 +152,9 @@ export function createHttpHandler<F extends FunctionName>(fn: F, operations: Ope
       auth,
       headers,
       requestId: event.requestContext?.requestId ?? context.awsRequestId,
-      sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+      // Behind CloudFront the connection's address is an edge's; the viewer's is in VIEWER_IP_HEADER, set by the
+      // edge over anything the client sent (and nothing reaches the API but through the edge: WAF, gateway).
+      sourceIp: headers[VIEWER_IP_HEADER] || (event.requestContext?.identity?.sourceIp ?? 'unknown'),
     };
     const op = (operations as Record<RouteId, (req: typeof request) => Promise<HttpResult>>)[
       route.id as RouteId
@@ -164,6 +167,7 @@ export function createHttpHandler<F extends FunctionName>(fn: F, operations: Ope
   };
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(lambdaContextMiddleware())
     .use(errorEnvelopeMiddleware(logger))
     .handler(dispatch);
 }

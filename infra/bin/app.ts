@@ -9,6 +9,7 @@ buildTiketi(
   app,
   stageConfig(app.node.tryGetContext('stage') ?? 'dev', {
     tossClientKey: app.node.tryGetContext('tossClientKey'),
+    originSecretGeneration: app.node.tryGetContext('originSecretGeneration'),
   }),
 );
 // cdk-nag v3 is a policy-validation plugin: any unacknowledged finding fails synthesis.

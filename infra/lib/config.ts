@@ -92,6 +92,11 @@ export interface StageConfig {
   readonly web: {
     /** CloudFront geo allow-list (seed: Korea, US, Japan). Empty disables the restriction. */
     readonly geoAllowList: readonly string[];
+    /**
+     * Which origin-verify value CloudFront sends (`v<n>` in the secret); the WAF accepts it and the previous one.
+     * Raised with `-c originSecretGeneration=<n>` to rotate (docs/decisions.md).
+     */
+    readonly originSecretGeneration: number;
   };
   /** Destroy data stores with the stack (dev) or keep them (prod). */
   readonly retainData: boolean;
@@ -128,7 +133,7 @@ const dev: StageConfig = {
   realtime: { fanoutShardSize: 500, fanoutConcurrency: 16, fanoutWorkers: 4 },
   payments: { provider: 'sandbox', providerTimeoutMs: 10_000 },
   waitingRoom: { queueLengthAlarm: 50_000 },
-  web: { geoAllowList: ['KR', 'US', 'JP'] },
+  web: { geoAllowList: ['KR', 'US', 'JP'], originSecretGeneration: 1 },
   retainData: false,
 };
 
@@ -163,7 +168,7 @@ const prod: StageConfig = {
   realtime: { fanoutShardSize: 500, fanoutConcurrency: 16, fanoutWorkers: 6 },
   payments: { provider: 'toss', providerTimeoutMs: 10_000 },
   waitingRoom: { queueLengthAlarm: 600_000 },
-  web: { geoAllowList: ['KR', 'US', 'JP'] },
+  web: { geoAllowList: ['KR', 'US', 'JP'], originSecretGeneration: 1 },
   retainData: true,
 };
 
@@ -174,14 +179,26 @@ export function isStageName(value: unknown): value is StageName {
 }
 
 /** Resolves `-c stage=<name>` (default `dev`); unknown names fail loudly instead of deploying a guess. */
-export function stageConfig(stage: unknown = 'dev', context: { tossClientKey?: unknown } = {}): StageConfig {
+export function stageConfig(
+  stage: unknown = 'dev',
+  context: { tossClientKey?: unknown; originSecretGeneration?: unknown } = {},
+): StageConfig {
   if (!isStageName(stage)) {
     throw new Error(`Unknown stage ${JSON.stringify(stage)}; expected one of: ${STAGE_NAMES.join(', ')}`);
   }
-  const config = STAGES[stage];
+  let config = STAGES[stage];
   // The Toss client key is public (it goes to the browser) but per merchant: it comes with the deploy command.
   if (typeof context.tossClientKey === 'string' && context.tossClientKey) {
-    return { ...config, payments: { ...config.payments, tossClientKey: context.tossClientKey } };
+    config = { ...config, payments: { ...config.payments, tossClientKey: context.tossClientKey } };
+  }
+  if (context.originSecretGeneration !== undefined) {
+    const generation = Number(context.originSecretGeneration);
+    if (!Number.isInteger(generation) || generation < 1) {
+      throw new Error(
+        `originSecretGeneration must be an integer ≥ 1, got ${String(context.originSecretGeneration)}`,
+      );
+    }
+    config = { ...config, web: { ...config.web, originSecretGeneration: generation } };
   }
   return config;
 }

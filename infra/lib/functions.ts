@@ -25,7 +25,8 @@ export const PUBLISHER_PARTS = [
 export const ROUTE_FUNCTION_PARTS: Partial<Record<FunctionName, readonly ConfigPart[]>> = {
   auth: ['database', 'redis', 'jwt', 'jwtSigning'],
   events: ['database', 'redis'],
-  platform: ['database', 'redis', 'connections'],
+  /** /health (deep checks only with the health-check key) and the OpenAPI document. */
+  platform: ['database', 'redis', 'connections', 'healthCheck'],
   /** Seat map, holds: publishes seat changes, starts one hold-expiry execution per new hold. */
   seats: ['database', 'redis', ...PUBLISHER_PARTS, 'holdExpiry', 'admission'],
   /**

@@ -109,6 +109,8 @@ export interface RuntimeResources {
   /** The Toss Payments secret `{ "secretKey" }` (stages whose provider is `toss`). */
   readonly tossSecret?: secretsmanager.ISecret;
   readonly broadcast?: BroadcastRuntime;
+  /** The deep /health check's key `{ "key" }` (API stack). */
+  readonly healthCheckSecret?: secretsmanager.ISecret;
 }
 
 function need<T>(value: T | undefined, part: ConfigPart, fn: lambda.Function): T {
@@ -219,6 +221,12 @@ export function wireRuntime(fn: lambda.Function, parts: readonly ConfigPart[], r
       case 'admission': {
         const secret = need(res.admissionSecret, part, fn);
         env('ADMISSION_TOKEN_SECRET_ARN', secret.secretArn);
+        secret.grantRead(fn);
+        break;
+      }
+      case 'healthCheck': {
+        const secret = need(res.healthCheckSecret, part, fn);
+        env('HEALTH_CHECK_SECRET_ARN', secret.secretArn);
         secret.grantRead(fn);
         break;
       }

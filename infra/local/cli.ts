@@ -75,6 +75,7 @@ function summary(stack: LocalStack, port: number): string {
     row('Admin login', admin),
     row('Web app', web),
     row('OpenAPI', `${url}/api/v1/openapi.json`),
+    row('Deep /health', `curl -H 'x-tiketi-health-key: ${stack.env.HEALTH_CHECK_KEY}' ${url}/health`),
     row('WebSocket', `ws://${host}/ws`),
     row('@connections', stack.managementEndpoint),
     row('PostgreSQL', `127.0.0.1:${stack.ports.postgres}  ${dim(stack.databaseUrl)}`),

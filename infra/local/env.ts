@@ -56,6 +56,8 @@ export function handlerEnv(input: HandlerEnvInput): Record<string, string> {
     JWT_AUDIENCE,
     // The admission tokens' HMAC secret, derived from this data directory's signing key (never in the repo).
     ADMISSION_TOKEN_SECRET: createHash('sha256').update(`admission:${input.key.privateKeyPem}`).digest('hex'),
+    // The deep /health check's key, derived the same way (send it as x-tiketi-health-key).
+    HEALTH_CHECK_KEY: createHash('sha256').update(`health:${input.key.privateKeyPem}`).digest('hex'),
     LOCAL_DATA_DIR: input.dataDir,
   };
 }

@@ -3,6 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TiketiStacks } from '../../infra/lib/app';
 import { partsOf } from '../../infra/lib/functions';
+import { acceptedOriginSecretKeys } from '../../infra/lib/stacks/api-stack';
+import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../../shared/edge';
+import { errorEnvelope } from '../../shared/errors';
 import { FUNCTIONS, type RouteDef, routes } from '../../shared/routes';
 import { CLIENT_ACTIONS } from '../../shared/ws';
 import { buildTestApp, resourcesOfType } from './support';
@@ -131,6 +134,86 @@ describe('REST API from the route table', () => {
       ]),
     });
     api.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+});
+
+describe('the edge cannot be bypassed', () => {
+  type Rule = { Name: string; Priority: number; Action?: unknown; Statement: Record<string, unknown> };
+  const rulesOf = (template: Template) =>
+    (Object.values(resourcesOfType(template, 'AWS::WAFv2::WebACL'))[0]!.Properties.Rules as Rule[]).sort(
+      (a, b) => a.Priority - b.Priority,
+    );
+  const originSecretId = () =>
+    logicalId({ node: { defaultChild: stacks.api.originSecret.node.defaultChild } });
+  const secretReference = (key: string) => ({
+    'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: originSecretId() }, `:SecretString:${key}::}}`]],
+  });
+  const headerMatch = (key: string) => ({
+    ByteMatchStatement: {
+      FieldToMatch: { SingleHeader: { Name: ORIGIN_VERIFY_HEADER } },
+      PositionalConstraint: 'EXACTLY',
+      SearchString: secretReference(key),
+      TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+    },
+  });
+
+  it('blocks with 403 (error envelope) every request without CloudFront’s origin secret, before any other rule', () => {
+    const [first] = rulesOf(api);
+    expect(first).toMatchObject({
+      Name: 'RequireOriginSecret',
+      Priority: 0,
+      Action: { Block: { CustomResponse: { ResponseCode: 403, CustomResponseBodyKey: 'forbidden' } } },
+      Statement: { NotStatement: { Statement: headerMatch('v1') } },
+    });
+    api.hasResourceProperties('AWS::WAFv2::WebACL', {
+      CustomResponseBodies: Match.objectLike({
+        forbidden: {
+          ContentType: 'APPLICATION_JSON',
+          Content: JSON.stringify(errorEnvelope('FORBIDDEN', 'Request blocked')),
+        },
+      }),
+    });
+  });
+
+  it('generates the origin secret (named, so the web stack resolves it at deploy); no value in the template', () => {
+    api.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'tiketi-dev/origin-verify',
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'v1', SecretStringTemplate: '{}' }),
+    });
+    expect(JSON.stringify(api.toJSON())).not.toMatch(/"SecretString"\s*:/);
+  });
+
+  it('accepts the current and the previous generation while a rotation propagates', () => {
+    const rotated = Template.fromStack(buildTestApp({ originSecretGeneration: 2 }).stacks.api);
+    const [first] = rulesOf(rotated);
+    const statements = (
+      first!.Statement as { NotStatement: { Statement: { OrStatement: { Statements: unknown[] } } } }
+    ).NotStatement.Statement.OrStatement.Statements;
+    expect(JSON.stringify(statements)).toContain(':SecretString:v2::}}');
+    expect(JSON.stringify(statements)).toContain(':SecretString:v1::}}');
+    expect(statements).toHaveLength(2);
+    expect(acceptedOriginSecretKeys(3)).toEqual(['v3', 'v2']);
+  });
+
+  it('rate-limits on the viewer address CloudFront sets, not on a client-supplied X-Forwarded-For', () => {
+    const rate = rulesOf(api).find((r) => r.Statement.RateBasedStatement)!;
+    expect(rate.Priority).toBeGreaterThan(0);
+    expect(rate.Statement.RateBasedStatement).toMatchObject({
+      AggregateKeyType: 'FORWARDED_IP',
+      ForwardedIPConfig: { HeaderName: VIEWER_IP_HEADER, FallbackBehavior: 'MATCH' },
+    });
+    expect(JSON.stringify(rulesOf(api))).not.toMatch(/x-forwarded-for/i);
+  });
+
+  it('gives only the platform function the deep health check’s key', () => {
+    const withKey = [...stacks.api.functions.entries()].filter(([, fn]) => {
+      const env = Stack.of(fn).resolve(
+        (fn.node.defaultChild as unknown as { environment: { variables: Record<string, unknown> } })
+          .environment,
+      ) as { variables: Record<string, unknown> };
+      return 'HEALTH_CHECK_SECRET_ARN' in env.variables;
+    });
+    expect(withKey.map(([name]) => name)).toEqual(['platform']);
   });
 });
 

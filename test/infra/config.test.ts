@@ -23,6 +23,18 @@ describe('stage config', () => {
   });
 });
 
+describe('origin secret generation', () => {
+  it('is 1 unless -c originSecretGeneration raises it, and must be a whole number from 1', () => {
+    expect(stageConfig('prod').web.originSecretGeneration).toBe(1);
+    expect(stageConfig('prod', { originSecretGeneration: '3' }).web.originSecretGeneration).toBe(3);
+    for (const bad of ['0', '1.5', 'two', -1]) {
+      expect(() => stageConfig('dev', { originSecretGeneration: bad }), String(bad)).toThrow(
+        /originSecretGeneration/,
+      );
+    }
+  });
+});
+
 describe('payment provider', () => {
   it('takes sandbox payments in dev and real ones (Toss) in prod, whose client key comes from context', () => {
     expect(stageConfig('dev').payments.provider).toBe('sandbox');

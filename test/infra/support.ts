@@ -11,6 +11,8 @@ export interface SynthOptions {
   readonly nag?: boolean;
   /** `-c tossClientKey`; an empty string leaves it out. */
   readonly tossClientKey?: string;
+  /** `-c originSecretGeneration` (rotation of CloudFront's origin secret). */
+  readonly originSecretGeneration?: number;
 }
 
 /**
@@ -28,7 +30,10 @@ export function buildTestApp(options: SynthOptions = {}): { app: App; stacks: Ti
   // The public Toss client key comes with `cdk deploy -c tossClientKey=…` for stages that take real payments.
   const stacks = buildTiketi(
     app,
-    stageConfig(stage, { tossClientKey: options.tossClientKey ?? 'test_ck_infra' }),
+    stageConfig(stage, {
+      tossClientKey: options.tossClientKey ?? 'test_ck_infra',
+      originSecretGeneration: options.originSecretGeneration,
+    }),
     {
       webDistDir: null,
     },

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SPA_REWRITE_CODE } from '../../infra/lib/stacks/web-stack';
+import { cacheablePathPatterns, SPA_REWRITE_CODE, VIEWER_IP_CODE } from '../../infra/lib/stacks/web-stack';
+import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../../shared/edge';
+import { type RouteDef, routes } from '../../shared/routes';
 import { buildTestApp, resourcesOfType } from './support';
 
 let web: Template;
@@ -60,13 +62,14 @@ describe('distribution', () => {
   });
 
   it('forwards /api/* and /health to the REST API uncached, with every viewer header but Host', () => {
-    const behaviors = distributionConfig().CacheBehaviors;
+    const behaviors = distributionConfig().CacheBehaviors.filter((b) =>
+      ['/api/*', '/health'].includes(b.PathPattern as string),
+    );
     expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/api/*', '/health']);
     for (const b of behaviors) {
       expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
       expect(b.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // AllViewerExceptHostHeader
       expect(b.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
-      expect(b.FunctionAssociations).toBeUndefined();
     }
     const apiOrigin = distributionConfig().Origins.find((o) => o.CustomOriginConfig);
     expect(apiOrigin?.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
@@ -140,6 +143,115 @@ describe('distribution', () => {
     expect(config.Restrictions).toEqual({
       GeoRestriction: { RestrictionType: 'whitelist', Locations: ['KR', 'US', 'JP'] },
     });
+  });
+});
+
+describe('the edge in front of the API', () => {
+  const apiBehaviors = () =>
+    distributionConfig().CacheBehaviors.filter((b) => b.TargetOriginId === apiOriginOf().Id);
+  const apiOriginOf = () => distributionConfig().Origins.find((o) => o.CustomOriginConfig)!;
+
+  it('adds the origin secret to every API request, resolved from Secrets Manager at deploy (never in the template)', () => {
+    expect(apiOriginOf().OriginCustomHeaders).toEqual([
+      {
+        HeaderName: ORIGIN_VERIFY_HEADER,
+        HeaderValue: '{{resolve:secretsmanager:tiketi-dev/origin-verify:SecretString:v1::}}',
+      },
+    ]);
+    // Every behaviour that reaches the API goes through that origin.
+    const behaviors = distributionConfig().CacheBehaviors;
+    expect(
+      behaviors.filter((b) => String(b.PathPattern).startsWith('/api') || b.PathPattern === '/health'),
+    ).toEqual(apiBehaviors());
+  });
+
+  it('sets the viewer address on every API request with a viewer-request function', () => {
+    const [viewerIp] = Object.values(resourcesOfType(web, 'AWS::CloudFront::Function')).filter(
+      (f) => f.Properties.FunctionCode === VIEWER_IP_CODE,
+    );
+    expect(viewerIp?.Properties.FunctionConfig).toMatchObject({ Runtime: 'cloudfront-js-2.0' });
+    for (const b of apiBehaviors()) {
+      expect(b.FunctionAssociations, String(b.PathPattern)).toEqual([
+        {
+          EventType: 'viewer-request',
+          FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/^ViewerIp/), 'FunctionARN'] },
+        },
+      ]);
+    }
+  });
+
+  it('overwrites a client-sent viewer address and drops a client-sent origin secret', () => {
+    const handler = new Function(`${VIEWER_IP_CODE}; return handler;`)() as (e: unknown) => {
+      headers: Record<string, { value: string }>;
+    };
+    const request = handler({
+      viewer: { ip: '203.0.113.7' },
+      request: {
+        uri: '/api/v1/auth/login',
+        headers: {
+          [VIEWER_IP_HEADER]: { value: '1.2.3.4' },
+          [ORIGIN_VERIFY_HEADER]: { value: 'guess' },
+          'x-forwarded-for': { value: '1.2.3.4' },
+        },
+      },
+    });
+    expect(request.headers[VIEWER_IP_HEADER]).toEqual({ value: '203.0.113.7' });
+    expect(request.headers[ORIGIN_VERIFY_HEADER]).toBeUndefined();
+  });
+
+  it('caches each cacheable public GET of the route table under its own behaviour, before /api/*', () => {
+    const expected = (routes as readonly RouteDef[])
+      .filter((r) => r.cache && r.auth === 'public' && r.method === 'GET')
+      .map((r) => r.path.replace(/\{[^}]+\}/g, '*'));
+    expect(expected.length).toBeGreaterThan(0);
+    const behaviors = distributionConfig().CacheBehaviors;
+    const patterns = behaviors.map((b) => b.PathPattern);
+    expect(patterns).toEqual([...expected, '/api/*', '/health']);
+    const [policyId] = Object.keys(resourcesOfType(web, 'AWS::CloudFront::CachePolicy'));
+    const [requestPolicyId] = Object.keys(resourcesOfType(web, 'AWS::CloudFront::OriginRequestPolicy'));
+    for (const b of behaviors.slice(0, expected.length)) {
+      expect(b.CachePolicyId, String(b.PathPattern)).toEqual({ Ref: policyId });
+      expect(b.OriginRequestPolicyId, String(b.PathPattern)).toEqual({ Ref: requestPolicyId });
+      expect(b.AllowedMethods).toEqual(['GET', 'HEAD']);
+    }
+  });
+
+  it('honours the handlers’ Cache-Control (min and default TTL 0, at most 60 s), keyed on the query string only', () => {
+    web.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({
+        MinTTL: 0,
+        DefaultTTL: 0,
+        MaxTTL: 60,
+        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
+          QueryStringsConfig: { QueryStringBehavior: 'all' },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        }),
+      }),
+    });
+    web.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
+      OriginRequestPolicyConfig: Match.objectLike({
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: [VIEWER_IP_HEADER] },
+        CookiesConfig: { CookieBehavior: 'none' },
+      }),
+    });
+  });
+
+  it('refuses a cache behaviour that would also catch a route that is not cacheable', () => {
+    const base = { fn: 'events', summary: '', request: {}, responses: {}, errors: [] } as const;
+    const table = [
+      {
+        ...base,
+        id: 'events.get',
+        method: 'GET',
+        path: '/api/v1/events/{id}',
+        auth: 'public',
+        cache: 'public, max-age=2',
+      },
+      { ...base, id: 'events.publish', method: 'POST', path: '/api/v1/events/{id}/publish', auth: 'admin' },
+    ] as unknown as RouteDef[];
+    expect(() => cacheablePathPatterns(table)).toThrow(/POST \/api\/v1\/events\/\{id\}\/publish/);
+    expect(cacheablePathPatterns(table.slice(0, 1))).toEqual(['/api/v1/events/*']);
   });
 });
 

@@ -41,11 +41,11 @@ const TRANSIENT = [
 ];
 
 describe('hold-expiry state machine', () => {
-  it('is a Standard state machine with full logging and tracing', () => {
+  it('is a Standard state machine with error logging and tracing', () => {
     workflows.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [Match.anyValue()] },
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false, Destinations: [Match.anyValue()] },
     });
   });
 
@@ -79,6 +79,19 @@ describe('hold-expiry state machine', () => {
     workflows.hasOutput('HoldExpiryStateMachineArn', {
       Export: { Name: 'tiketi-dev-hold-expiry-state-machine-arn' },
     });
+  });
+});
+
+describe('workflow logs', () => {
+  it('every state machine logs errors only, without execution data (no payment keys in CloudWatch)', () => {
+    const machines = Object.values(resourcesOfType(workflows, 'AWS::StepFunctions::StateMachine'));
+    expect(machines).toHaveLength(3);
+    for (const machine of machines) {
+      expect(machine.Properties.LoggingConfiguration).toMatchObject({
+        Level: 'ERROR',
+        IncludeExecutionData: false,
+      });
+    }
   });
 });
 

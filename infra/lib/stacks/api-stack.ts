@@ -4,9 +4,11 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { HEALTH_KEY_HEADER, ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../../../shared/edge';
 import { type ErrorCode, errorEnvelope, httpStatusOf } from '../../../shared/errors';
 import { FUNCTIONS, type FunctionName, type RouteDef, routes } from '../../../shared/routes';
 import { CLIENT_ACTIONS } from '../../../shared/ws';
@@ -28,6 +30,19 @@ export interface ApiStackProps extends StackProps {
 
 /** Export name of the WebSocket API id, for stacks whose functions post to its connections. */
 export const webSocketApiIdExport = (config: StageConfig) => `${prefix(config)}-ws-api-id`;
+
+/** Name of the secret holding the origin-verify values, one JSON key per generation: `{ "v1": "…", "v2": "…" }`. */
+export const originSecretName = (config: StageConfig) => `${prefix(config)}/origin-verify`;
+/** The JSON key CloudFront sends in this generation. */
+export const originSecretKey = (generation: number) => `v${generation}`;
+/**
+ * Keys the WAF accepts: this generation's and the previous one's, so CloudFront edges still sending the old
+ * value while a rotation propagates are not refused (docs/decisions.md, "The edge cannot be bypassed").
+ */
+export const acceptedOriginSecretKeys = (generation: number) =>
+  generation > 1
+    ? [originSecretKey(generation), originSecretKey(generation - 1)]
+    : [originSecretKey(generation)];
 
 /** API Gateway's own failures, answered in the contract's error envelope instead of `{"message": …}`. */
 const GATEWAY_RESPONSES: ReadonlyArray<[apigw.ResponseType, ErrorCode, string]> = [
@@ -66,6 +81,10 @@ export class ApiStack extends Stack {
   readonly webSocketApi: apigwv2.WebSocketApi;
   readonly webSocketStage: apigwv2.WebSocketStage;
   readonly webAcl: wafv2.CfnWebACL;
+  /** Values CloudFront adds as ORIGIN_VERIFY_HEADER; the WAF blocks requests without one (generated, never in code). */
+  readonly originSecret: secretsmanager.Secret;
+  /** `{ key }`: the HEALTH_KEY_HEADER value that turns `/health` into a deep dependency check. */
+  readonly healthCheckSecret: secretsmanager.Secret;
   /** What later stacks' functions are wired with (the workflows stack's tasks publish through this API). */
   readonly runtime: RuntimeResources;
 
@@ -147,9 +166,43 @@ export class ApiStack extends Stack {
       },
     };
 
+    // --- Edge secrets: CloudFront's origin header (checked by the WAF) and the deep health check's key --------
+    const generatedKey = (key: string) => ({
+      secretStringTemplate: '{}',
+      generateStringKey: key,
+      excludePunctuation: true,
+      includeSpace: false,
+      passwordLength: 64,
+    });
+    // Generated once as `v1`; later generations are written by the operator (rotation, docs/decisions.md).
+    // Fixed name: the web stack resolves it by name at deploy, without a cross-stack export.
+    this.originSecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
+      secretName: originSecretName(config),
+      description: `${name} CloudFront origin-verify header values, JSON { v<generation>: value }`,
+      generateSecretString: generatedKey(originSecretKey(1)),
+    });
+    this.healthCheckSecret = new secretsmanager.Secret(this, 'HealthCheckSecret', {
+      description: `${name} key of the deep /health check (header ${HEALTH_KEY_HEADER}), JSON { key }`,
+      generateSecretString: generatedKey('key'),
+    });
+    acknowledge(
+      this.originSecret,
+      'AwsSolutions-SMG4',
+      'CloudFront and the WAF read the value at deploy (dynamic references); rotation is a two-generation redeploy (docs/decisions.md), not a Lambda rotation.',
+    );
+    acknowledge(
+      this.healthCheckSecret,
+      'AwsSolutions-SMG4',
+      'Operators paste the key into their monitoring; rotate by putting a new value (the platform function reads it at cold start).',
+    );
+
     // --- Broadcast fan-out worker, sweep, alarms (before any publisher is wired: they invoke the worker) ------
     this.realtime = new RealtimeWorkers(this, 'RealtimeWorkers', { config, runtime: baseRuntime });
-    const runtime: RuntimeResources = { ...baseRuntime, broadcast: this.realtime.broadcast };
+    const runtime: RuntimeResources = {
+      ...baseRuntime,
+      broadcast: this.realtime.broadcast,
+      healthCheckSecret: this.healthCheckSecret,
+    };
     this.runtime = runtime;
 
     // --- Lambdas -----------------------------------------------------------------------------------------------
@@ -310,7 +363,7 @@ export class ApiStack extends Stack {
       'The account-level API Gateway logging role needs AmazonAPIGatewayPushToCloudWatchLogs (AWS-maintained, logs only).',
     );
 
-    // --- WAF: rate limit per client and AWS managed protections (SQLi, XSS, bad inputs) -----------------------
+    // --- WAF: only CloudFront gets in, rate limit per viewer, AWS managed protections (SQLi, XSS, bad inputs) --
     this.webAcl = this.createWebAcl(config);
     new wafv2.CfnWebACLAssociation(this, 'RestApiWafAssociation', {
       resourceArn: this.restApi.deploymentStage.stageArn,
@@ -350,11 +403,30 @@ export class ApiStack extends Stack {
           contentType: 'APPLICATION_JSON',
           content: JSON.stringify(errorEnvelope('TOO_MANY_REQUESTS', 'Too many requests, slow down')),
         },
+        forbidden: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify(errorEnvelope('FORBIDDEN', 'Request blocked')),
+        },
       },
       rules: [
         {
-          name: 'RateLimitPerClient',
+          // The execute-api URL is public; without CloudFront's secret header a request never reaches a Lambda.
+          name: 'RequireOriginSecret',
           priority: 0,
+          action: {
+            block: {
+              customResponse: {
+                responseCode: httpStatusOf('FORBIDDEN'),
+                customResponseBodyKey: 'forbidden',
+              },
+            },
+          },
+          statement: { notStatement: { statement: this.originSecretMatch(config) } },
+          visibilityConfig: visibility('origin-secret'),
+        },
+        {
+          name: 'RateLimitPerClient',
+          priority: 1,
           action: {
             block: {
               customResponse: {
@@ -367,10 +439,12 @@ export class ApiStack extends Stack {
             rateBasedStatement: {
               limit: config.api.rateLimitPerMinute,
               evaluationWindowSec: 60,
-              // Requests arrive through CloudFront, so the source IP is an edge; CloudFront puts the viewer's
-              // address in X-Forwarded-For. (WAF reads the first entry, which a client can prepend to.)
+              // Requests arrive through CloudFront, so the source IP is an edge's. X-Forwarded-For's first entry
+              // is whatever the client sent; VIEWER_IP_HEADER is overwritten by CloudFront's viewer-request
+              // function with the connection's address. Fallback MATCH: a request whose header holds no valid
+              // address gets the rule's action rather than a free pass.
               aggregateKeyType: 'FORWARDED_IP',
-              forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
+              forwardedIpConfig: { headerName: VIEWER_IP_HEADER, fallbackBehavior: 'MATCH' },
             },
           },
           visibilityConfig: visibility('rate-limit'),
@@ -381,6 +455,21 @@ export class ApiStack extends Stack {
         managed(40, 'AWSManagedRulesCommonRuleSet'),
       ],
     });
+  }
+
+  /** Header equals one of the accepted origin-secret generations (resolved by CloudFormation at deploy). */
+  private originSecretMatch(config: StageConfig): wafv2.CfnWebACL.StatementProperty {
+    const matches = acceptedOriginSecretKeys(config.web.originSecretGeneration).map(
+      (key): wafv2.CfnWebACL.StatementProperty => ({
+        byteMatchStatement: {
+          fieldToMatch: { singleHeader: { Name: ORIGIN_VERIFY_HEADER } },
+          positionalConstraint: 'EXACTLY',
+          searchString: this.originSecret.secretValueFromJson(key).unsafeUnwrap(),
+          textTransformations: [{ priority: 0, type: 'NONE' }],
+        },
+      }),
+    );
+    return matches.length === 1 ? matches[0]! : { orStatement: { statements: matches } };
   }
 }
 

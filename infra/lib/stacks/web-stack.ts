@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -8,9 +8,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct, IConstruct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from '../../../shared/edge';
+import { type RouteDef, routes } from '../../../shared/routes';
 import { prefix, type StageConfig } from '../config';
 import { acknowledge, acknowledgeWildcardResource, MANAGED_POLICY, REASONS } from '../nag';
-import type { ApiStack } from './api-stack';
+import { type ApiStack, originSecretKey, originSecretName } from './api-stack';
 
 export interface WebStackProps extends StackProps {
   readonly config: StageConfig;
@@ -29,6 +31,53 @@ export const SPA_REWRITE_CODE = `function handler(event) {
   return request;
 }`;
 
+/**
+ * On every API request: the viewer's address in VIEWER_IP_HEADER, replacing whatever a client sent under that
+ * name (the WAF rate limit and the audit log trust it), and no client-sent origin secret.
+ */
+export const VIEWER_IP_CODE = `function handler(event) {
+  var request = event.request;
+  request.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip };
+  delete request.headers['${ORIGIN_VERIFY_HEADER}'];
+  return request;
+}`;
+
+/** CloudFront keeps a cacheable API answer at most this long, whatever its Cache-Control says. */
+export const API_CACHE_MAX_TTL = Duration.seconds(60);
+
+/** A route path as a CloudFront path pattern: each `{param}` becomes `*`. */
+export const pathPatternOf = (path: string) => path.replace(/\{[^}]+\}/g, '*');
+
+/** CloudFront's `*` matches any characters, `/` included. */
+const patternMatches = (pattern: string, path: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(path.replace(/\{[^}]+\}/g, 'x'));
+
+/**
+ * Path patterns of the public GETs that declare `cache` in the route table, one CloudFront behaviour each. A
+ * pattern must not also catch a route that is not cacheable (its requests would lose the Authorization header and
+ * the other methods): synth fails instead.
+ */
+export function cacheablePathPatterns(table: readonly RouteDef[] = routes): string[] {
+  const cacheable = table.filter((r) => r.cache && r.auth === 'public' && r.method === 'GET');
+  const patterns = [...new Set(cacheable.map((r) => pathPatternOf(r.path)))];
+  for (const pattern of patterns) {
+    const caught = table.filter((r) => !cacheable.includes(r) && patternMatches(pattern, r.path));
+    if (caught.length) {
+      throw new Error(
+        `CloudFront behaviour ${pattern} for cacheable routes would also catch ${caught
+          .map((r) => `${r.method} ${r.path}`)
+          .join(', ')}; give the cacheable route a path of its own`,
+      );
+    }
+  }
+  return patterns;
+}
+
 const PLACEHOLDER_INDEX = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>TIKETI</title></head>
 <body><p>TIKETI is deploying. Build the web app (npm run build:web) and deploy again.</p></body></html>
@@ -40,13 +89,15 @@ const NO_CACHE = s3deploy.CacheControl.fromString('no-cache');
 
 /**
  * The browser's single origin: CloudFront serves the SPA from a private bucket (OAC) and forwards `/api/*` and
- * `/health` to the REST API, with security headers on every response.
+ * `/health` to the REST API (with the origin secret the API's WAF requires and the viewer's address), caching the
+ * public GETs the route table marks cacheable, with security headers on every response.
  */
 export class WebStack extends Stack {
   readonly siteBucket: s3.Bucket;
   readonly logsBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  readonly apiCachePolicy: cloudfront.CachePolicy;
 
   constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
@@ -111,14 +162,61 @@ export class WebStack extends Stack {
       code: cloudfront.FunctionCode.fromInline(SPA_REWRITE_CODE),
     });
 
-    // API traffic: never cached, every viewer header but Host (API Gateway routes on its own host name).
-    const apiBehavior: cloudfront.BehaviorOptions = {
-      origin: new origins.RestApiOrigin(api.restApi),
+    const viewerIp = new cloudfront.Function(this, 'ViewerIp', {
+      comment: `API requests: ${VIEWER_IP_HEADER} = the viewer's address`,
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(VIEWER_IP_CODE),
+    });
+    // Resolved by CloudFormation at deploy from the API stack's secret (by name: no cross-stack export).
+    const originSecret = SecretValue.secretsManager(originSecretName(config), {
+      jsonField: originSecretKey(config.web.originSecretGeneration),
+    });
+    const apiOrigin = new origins.RestApiOrigin(api.restApi, {
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret.unsafeUnwrap() },
+    });
+    const apiCommon = {
+      origin: apiOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      responseHeadersPolicy: this.responseHeadersPolicy,
+      functionAssociations: [{ function: viewerIp, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+    };
+    // API traffic: not cached, every viewer header but Host (API Gateway routes on its own host name).
+    const apiBehavior: cloudfront.BehaviorOptions = {
+      ...apiCommon,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      responseHeadersPolicy: this.responseHeadersPolicy,
+    };
+    // Cacheable public GETs: the handler's Cache-Control decides (min/default 0, so no-store stays uncached), the
+    // query string is the only key, and only the viewer's address is forwarded besides it.
+    this.apiCachePolicy = new cloudfront.CachePolicy(this, 'ApiCachePolicy', {
+      comment: `${name} cacheable public API GETs: honour Cache-Control, at most ${API_CACHE_MAX_TTL.toSeconds()} s`,
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: API_CACHE_MAX_TTL,
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const apiCachedRequests = new cloudfront.OriginRequestPolicy(this, 'ApiCachedOriginRequests', {
+      comment: `${name} cacheable public API GETs: the viewer's address only`,
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList(VIEWER_IP_HEADER),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
+    });
+    const cachedApiBehavior: cloudfront.BehaviorOptions = {
+      ...apiCommon,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: this.apiCachePolicy,
+      originRequestPolicy: apiCachedRequests,
+    };
+    // Behaviours match in order: the specific cacheable patterns before the catch-all /api/*.
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {
+      ...Object.fromEntries(cacheablePathPatterns().map((p) => [p, cachedApiBehavior])),
+      '/api/*': apiBehavior,
+      '/health': apiBehavior,
     };
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -134,7 +232,7 @@ export class WebStack extends Stack {
         ],
         compress: true,
       },
-      additionalBehaviors: { '/api/*': apiBehavior, '/health': apiBehavior },
+      additionalBehaviors,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       // Includes Korea and Japan edges.
       priceClass: cloudfront.PriceClass.PRICE_CLASS_200,
@@ -163,7 +261,7 @@ export class WebStack extends Stack {
     acknowledge(
       this.distribution,
       'AwsSolutions-CFR2',
-      'WAF for CloudFront must live in us-east-1 (separate stack, later issue); the API behind /api/* has a regional WebACL with the 100 req/min rate limit.',
+      'WAF for CloudFront must live in us-east-1 (separate stack, later issue); the API behind /api/* has a regional WebACL that admits only requests carrying this distribution’s origin secret and rate-limits each viewer address.',
     );
     if (!config.domain) {
       acknowledge(

@@ -277,10 +277,16 @@ export class WorkflowsStack extends Stack {
           retention: this.config.lambda.logRetentionDays,
           removalPolicy: this.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
+        // Failures only, and without inputs/outputs: execution data carries payment keys and user ids.
+        level: sfn.LogLevel.ERROR,
+        includeExecutionData: false,
       },
     });
+    acknowledge(
+      stateMachine,
+      'AwsSolutions-SF1',
+      'Logs ERROR events only, without execution data: every state’s input would put payment keys and user ids in CloudWatch; X-Ray traces and the execution history keep the detail.',
+    );
     for (const fn of Object.values(tasks)) {
       // fromFile definitions are opaque to CDK, so the invoke permission is granted explicitly.
       fn.grantInvoke(stateMachine);

@@ -95,6 +95,13 @@ describe('buildRestEvent', () => {
     expect(event.requestContext.authorizer).toBeNull();
   });
 
+  it('sets the viewer address from the socket, replacing one the client sent (as CloudFront does)', () => {
+    const event = buildRestEvent({ ...base, rawHeaders: ['X-Tiketi-Viewer-Ip', '6.6.6.6'] });
+    const viewer = Object.entries(event.headers).filter(([k]) => k.toLowerCase() === 'x-tiketi-viewer-ip');
+    expect(viewer).toEqual([['x-tiketi-viewer-ip', '127.0.0.1']]);
+    expect(event.multiValueHeaders['x-tiketi-viewer-ip']).toEqual(['127.0.0.1']);
+  });
+
   it('appends the caller to an existing X-Forwarded-For', () => {
     const event = buildRestEvent({ ...base, rawHeaders: ['x-forwarded-for', '10.0.0.1'] });
     expect(event.headers['X-Forwarded-For']).toBe('10.0.0.1, 127.0.0.1');

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { VIEWER_IP_HEADER } from '../../../shared/edge';
 import { LOCAL_AWS } from '../dynamo';
 
 /**
@@ -65,7 +66,10 @@ export function queryMaps(search: string): QueryMaps {
   };
 }
 
-/** API Gateway appends the caller's address to X-Forwarded-For and sets the port/proto headers. */
+/**
+ * API Gateway appends the caller's address to X-Forwarded-For and sets the port/proto headers. The gateway also
+ * plays CloudFront: the viewer address header is the socket's address, whatever the client sent under that name.
+ */
 export function withForwardedHeaders(maps: HeaderMaps, sourceIp: string, port: number): HeaderMaps {
   const headers = { ...maps.headers };
   const multiValueHeaders = { ...maps.multiValueHeaders };
@@ -82,6 +86,7 @@ export function withForwardedHeaders(maps: HeaderMaps, sourceIp: string, port: n
   set('X-Forwarded-For', prior ? `${prior}, ${sourceIp}` : sourceIp);
   set('X-Forwarded-Port', String(port));
   set('X-Forwarded-Proto', 'http');
+  set(VIEWER_IP_HEADER, sourceIp);
   return { headers, multiValueHeaders };
 }
 

@@ -67,3 +67,13 @@ export function hostOf(req: IncomingMessage, fallback: string): string {
   const host = req.headers.host ?? '';
   return /^[A-Za-z0-9.\-[\]:]{1,255}$/.test(host) ? host : fallback;
 }
+
+/**
+ * DNS rebinding: a page on evil.example whose name later resolves to 127.0.0.1 talks to this gateway as a
+ * same-origin site. Its requests still say `Host: evil.example`, so only loopback names on our port get in.
+ */
+export function isAllowedHost(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  const allowed = ['localhost', '127.0.0.1', '[::1]'].map((name) => `${name}:${port}`);
+  return allowed.includes(host.toLowerCase());
+}

@@ -6,7 +6,7 @@ import { closeServer, listen } from '../http-server';
 import type { LambdaRuntime } from '../lambda';
 import { LOOPBACK } from '../ports';
 import { STAGE } from './events';
-import { hostOf, sendError, sendJson } from './http';
+import { hostOf, isAllowedHost, sendError, sendJson } from './http';
 import { connectionIdFromPath, handleManagement } from './management';
 import { type RequestLogEntry, RestGateway } from './rest';
 import { createNoWeb, type WebApp } from './web';
@@ -81,6 +81,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     } catch {
       return sendError(res, 400, 'VALIDATION_FAILED', 'Malformed request URL');
     }
+    if (!isAllowedHost(req.headers.host, port)) {
+      req.resume();
+      return sendError(res, 403, 'FORBIDDEN', 'Unknown Host: use localhost or 127.0.0.1 with this port', {
+        Connection: 'close',
+      });
+    }
     if (!ready) {
       req.resume();
       return sendError(res, 503, 'DEPENDENCY_UNAVAILABLE', 'The local stack is still starting', {
@@ -126,6 +132,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
     } catch {
       socket.destroy();
+      return;
+    }
+    if (!isAllowedHost(req.headers.host, port)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     if (url.pathname === WS_PATH || url.pathname === `${WS_PATH}/`) {
