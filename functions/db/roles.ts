@@ -29,7 +29,7 @@ const READ = ['SELECT'] as const;
 const READ_UPDATE = ['SELECT', 'UPDATE'] as const;
 const READ_WRITE = ['SELECT', 'INSERT', 'UPDATE'] as const;
 
-/** Tables of the booking path that the seat and GA inventory code reads and moves (seats/adapters/pg-inventory). */
+/** Tables of the booking path that the seat and GA inventory code reads and moves (shared/inventory/pg-inventory). */
 const INVENTORY = {
   events: READ,
   price_tiers: READ,

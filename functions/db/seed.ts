@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { bcryptPasswordHasher } from '../auth/adapters/bcrypt-password-hasher';
+import { hashPassword } from '../auth/public';
 
 /**
  * Demo data, idempotent (fixed ids, ON CONFLICT DO NOTHING): an admin, a 2,200-seat symphony with a seat map,
@@ -188,7 +188,7 @@ export async function seed({
   try {
     await client.query('BEGIN');
     const { password } = adminPassword(dataDir);
-    const hash = await bcryptPasswordHasher().hash(password);
+    const hash = await hashPassword(password);
     // The admin's password follows the configured/stored one, so the printed login always works.
     await client.query(
       `INSERT INTO users (email, password_hash, name, role) VALUES ($1, $2, $3, 'admin')

@@ -11,6 +11,7 @@ import { sfnSagaStarter } from './adapters/sfn-saga-starter';
 import type { PaymentRepository, ProviderName, SagaStarter } from './ports';
 import { getProvider } from './providers';
 import type { ReconcileDeps } from './use-cases/reconcile-payments';
+import type { RefundReservationDeps } from './use-cases/refund-reservation';
 import type { SagaDeps } from './use-cases/saga-steps';
 
 /** Wires the payment use cases to real adapters, once per cold start (config is parsed and checked first). */
@@ -55,6 +56,17 @@ export const getReconcileDeps = once(async (): Promise<ReconcileDeps> => {
     saga: sfnSagaStarter(sfn, config.PAYMENT_SAGA_STATE_MACHINE_ARN),
     logger,
   };
+});
+
+/**
+ * Refunding a confirmed reservation, on the caller's pool: the reservations context's cancel route runs it
+ * in-process (payments/public.ts) with its own database role.
+ */
+export const refundDeps = (pool: Pool): RefundReservationDeps => ({
+  payments: pgPaymentRepository(pool),
+  providerFor: (name) => getProvider(name),
+  events: broadcastPaymentEvents(async () => pool, logger),
+  logger,
 });
 
 /** Test switches only: checks out the pool's every client, so the next checkout waits for pg's connect timeout. */

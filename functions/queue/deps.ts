@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { seatsHoldReleaser } from '../seats/public';
 import { getAdmissionSecret } from '../shared/admission';
 import { roomSettingsReader } from '../shared/admission/settings';
 import { getPool, getRedis, getSfn } from '../shared/clients';
@@ -8,7 +9,6 @@ import { once } from '../shared/once';
 import { broadcastQueueEvents } from './adapters/broadcast-queue-events';
 import { pgInventoryProbe } from './adapters/pg-inventory-probe';
 import { redisRoomStore } from './adapters/redis-room-store';
-import { seatsHoldReleaser } from './adapters/seats-hold-releaser';
 import { sfnLoopStarter } from './adapters/sfn-loop-starter';
 import type { TickDeps } from './use-cases/admission-tick';
 import type { QueueDeps } from './use-cases/join-queue';

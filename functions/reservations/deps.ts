@@ -1,10 +1,10 @@
-import { broadcastInventoryEvents } from '../seats/adapters/broadcast-inventory-events';
-import { redisSeatGuard } from '../seats/adapters/redis-seat-guard';
-import { holdTimer } from '../seats/deps';
-import type { HoldTimer, InventoryEvents, SeatGuard } from '../seats/ports';
 import { type AdmissionGate, getAdmissionGate } from '../shared/admission';
-import { getPool, getRedis } from '../shared/clients';
+import { getPool, getRedis, getSfn } from '../shared/clients';
 import { loadConfig } from '../shared/config';
+import { broadcastInventoryEvents } from '../shared/inventory/broadcast-inventory-events';
+import type { HoldTimer, InventoryEvents, SeatGuard } from '../shared/inventory/ports';
+import { redisSeatGuard } from '../shared/inventory/redis-seat-guard';
+import { sfnHoldTimer } from '../shared/inventory/sfn-hold-timer';
 import { createLogger } from '../shared/logger';
 import { paymentsRefunds } from './adapters/payments-refunds';
 import { pgReservationRepository } from './adapters/pg-reservation-repository';
@@ -39,7 +39,7 @@ export function getReservationsDeps(): Promise<ReservationsDeps> {
       reservations: pgReservationRepository(pool),
       admission,
       guard: redisSeatGuard(redis),
-      timer: holdTimer(config.HOLD_EXPIRY_STATE_MACHINE_ARN),
+      timer: sfnHoldTimer({ sfn: getSfn, stateMachineArn: config.HOLD_EXPIRY_STATE_MACHINE_ARN, logger }),
       events: broadcastInventoryEvents(getPool, logger),
       refunds: paymentsRefunds(pool),
       paymentSeconds: config.RESERVATION_PAYMENT_SECONDS,

@@ -1,14 +1,14 @@
 import { type AdmissionGate, getAdmissionGate } from '../shared/admission';
 import { getPool, getRedis, getSfn } from '../shared/clients';
 import { loadConfig } from '../shared/config';
+import { broadcastInventoryEvents } from '../shared/inventory/broadcast-inventory-events';
+import { redisSeatGuard } from '../shared/inventory/redis-seat-guard';
+import { sfnHoldTimer } from '../shared/inventory/sfn-hold-timer';
 import { createLogger } from '../shared/logger';
 import { once } from '../shared/once';
-import { broadcastInventoryEvents } from './adapters/broadcast-inventory-events';
 import { pgHoldRepository } from './adapters/pg-hold-repository';
 import { pgReleaseRepository } from './adapters/pg-release-repository';
 import { pgSeatMapRepository } from './adapters/pg-seat-map-repository';
-import { redisSeatGuard } from './adapters/redis-seat-guard';
-import { sfnHoldTimer } from './adapters/sfn-hold-timer';
 import type { HoldRepository, HoldTimer, InventoryEvents, SeatGuard } from './ports';
 import { createSeatMapReader } from './use-cases/get-seat-map';
 import type { ReleaseDeps } from './use-cases/release-hold';
@@ -58,6 +58,6 @@ export const getSeatsDeps = once(async (): Promise<SeatsDeps> => {
   };
 });
 
-/** The hold-expiry timer starter; the reservations context uses it for general-admission reservations. */
+/** The hold-expiry timer starter (the reservations context builds its own for general-admission reservations). */
 export const holdTimer = (stateMachineArn: string): HoldTimer =>
   sfnHoldTimer({ sfn: getSfn, stateMachineArn, logger });

@@ -1,11 +1,8 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Hold, SeatMap } from '../../shared/booking';
-import type { SeatChange } from '../../shared/ws';
+
+export type { HoldTimer, HoldTimerInput, InventoryEvents, Log, SeatGuard } from '../shared/inventory/ports';
 
 /** What the seats use cases need from the outside world. Adapters live in ./adapters. */
-
-/** Structured logging (the functions' Powertools logger). */
-export type Log = Pick<Logger, 'warn' | 'error'>;
 
 /** Everything of a seat map but the statuses: changes only when the venue is edited, so it is cached. */
 export interface SeatMapLayout {
@@ -27,45 +24,6 @@ export interface SeatMapRepository {
    * The status code of every seat in storage order, in one query; null when the event is missing or a draft.
    */
   statuses(eventId: string): Promise<string | null>;
-}
-
-/**
- * The contention filter in front of PostgreSQL (Redis): per-seat ownership keys, claimed all or nothing.
- * Losing it costs at most a seat someone was shown; PostgreSQL decides.
- */
-export interface SeatGuard {
-  /**
-   * Claims every seat for `owner` for `ttlMs`, atomically: if any seat is owned by someone else nothing is set
-   * and `taken` names them. Seats the owner already has pass (and are not in `claimed`).
-   */
-  claim(
-    eventId: string,
-    seatIds: readonly string[],
-    owner: string,
-    ttlMs: number,
-  ): Promise<{ taken: string[]; claimed: string[] }>;
-  /** Deletes the seats' keys that `owner` still owns. */
-  release(eventId: string, seatIds: readonly string[], owner: string): Promise<void>;
-}
-
-export interface HoldTimerInput {
-  holdId: string;
-  eventId: string;
-  /** When the timer first fires: the hold's deadline, or the reservation's for a GA reservation. */
-  expiresAt: Date;
-}
-
-/** Starts the hold-expiry workflow (one execution per hold). */
-export interface HoldTimer {
-  /** The execution ARN, or null when it could not be started (the backstop sweep covers that hold). */
-  start(input: HoldTimerInput): Promise<string | null>;
-}
-
-/** Realtime notifications of inventory changes; implementations never throw. */
-export interface InventoryEvents {
-  seatsChanged(eventId: string, changes: SeatChange[]): Promise<void>;
-  /** Publishes the event's current general-admission availability (`ticket-updated`). */
-  ticketTypesChanged(eventId: string): Promise<void>;
 }
 
 export interface SaleInfo {

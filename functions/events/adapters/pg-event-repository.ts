@@ -6,7 +6,7 @@ import type { EventFilter, EventRepository } from '../ports';
  * Availability is computed from the rows that decide it: seat statuses for seat maps; for general admission,
  * `ticket_types.sold` counts every quantity taken (pending reservations and confirmed ones, the oversell guard),
  * so available = capacity − sold, of which the pending quantities are shown as held. The same formula as the
- * `ticket-updated` messages (functions/seats/adapters/pg-inventory.ts).
+ * `ticket-updated` messages (functions/shared/inventory/pg-inventory.ts).
  */
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Pool } from 'pg';
 import { topics } from '../../../shared/ws';
-import { ticketAvailability } from '../../seats/adapters/pg-inventory';
 import { publish, publishSeatChanges } from '../../shared/broadcaster';
+import { ticketAvailability } from '../../shared/inventory/pg-inventory';
 import type { PaymentEvents } from '../ports';
 
 /**

@@ -1,19 +1,15 @@
-import type { Pool } from 'pg';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConflictError, NotFoundError, TransientError } from '../../shared/errors';
-import { createLogger } from '../../shared/logger';
-import { broadcastPaymentEvents } from '../adapters/broadcast-payment-events';
-import { pgPaymentRepository } from '../adapters/pg-payment-repository';
 import { isProviderUnavailable, ProviderRejectedError } from '../errors';
-import type { PaymentEvents, PaymentProvider, ProviderName } from '../ports';
-import { getProvider } from '../providers';
+import type { PaymentEvents, PaymentProvider, PaymentRepository, ProviderName } from '../ports';
 
-const logger = createLogger('payments');
-
+/** Wired by payments/deps.ts (refundDeps); other contexts reach this through payments/public.ts. */
 export interface RefundReservationDeps {
-  pool: Pool;
-  /** Defaults to the provider the payment was made with (getProvider), and the shared broadcaster. */
-  providerFor?: (name: ProviderName) => Promise<PaymentProvider>;
-  events?: PaymentEvents;
+  payments: Pick<PaymentRepository, 'confirmedReservationOf' | 'refundConfirmed'>;
+  /** The provider the payment was made with. */
+  providerFor: (name: ProviderName) => Promise<PaymentProvider>;
+  events: PaymentEvents;
+  logger: Pick<Logger, 'warn'>;
 }
 
 export interface RefundReservationInput {
@@ -33,11 +29,11 @@ export interface RefundReservationInput {
  * Throws NotFoundError (missing or another user's), ConflictError RESERVATION_NOT_PENDING (not confirmed),
  * ConflictError CONFLICT (the provider refused the refund), TransientError (provider unavailable: 503).
  */
-export async function refundConfirmedReservation(
+export async function refundReservation(
   deps: RefundReservationDeps,
   input: RefundReservationInput,
 ): Promise<void> {
-  const payments = pgPaymentRepository(deps.pool);
+  const { payments, logger } = deps;
   const found = await payments.confirmedReservationOf(input.reservationId, input.userId);
   if (!found) throw new NotFoundError('NOT_FOUND', 'Reservation not found');
   if (found.status !== 'confirmed') {
@@ -45,7 +41,7 @@ export async function refundConfirmedReservation(
   }
   const payment = found.payment;
   if (payment?.paymentKey) {
-    const provider = await (deps.providerFor ?? getProvider)(payment.provider);
+    const provider = await deps.providerFor(payment.provider);
     try {
       await provider.cancel({
         paymentKey: payment.paymentKey,
@@ -64,8 +60,5 @@ export async function refundConfirmedReservation(
     }
   }
   const change = await payments.refundConfirmed(input.reservationId, payment?.id ?? null, input.reason);
-  if (change) {
-    const events = deps.events ?? broadcastPaymentEvents(async () => deps.pool, logger);
-    await events.inventoryChanged(change);
-  }
+  if (change) await deps.events.inventoryChanged(change);
 }

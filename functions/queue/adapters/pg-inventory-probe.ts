@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { ticketAvailability } from '../../seats/adapters/pg-inventory';
+import { ticketAvailability } from '../../shared/inventory/pg-inventory';
 import type { InventoryProbe } from '../ports';
 
 /**

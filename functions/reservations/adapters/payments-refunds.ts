@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { refundConfirmedReservation } from '../../payments/use-cases/refund-reservation';
+import { refundConfirmedReservation } from '../../payments/public';
 import type { Refunds } from '../ports';
 
 /** Refunds through the payments context's use case (provider cancel, statuses, inventory, broadcast). */

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { CURRENCY, type Reservation } from '../../../shared/booking';
-import { releaseReservationInventory } from '../../seats/adapters/pg-inventory';
 import { inTransaction } from '../../shared/db';
+import { releaseReservationInventory } from '../../shared/inventory/pg-inventory';
 import type { CancelOutcome, CreateOutcome, ReservationRepository, ReservationStatus } from '../ports';
 
 /**

@@ -1,6 +1,6 @@
 import type { Reservation } from '../../../shared/booking';
-import type { InventoryEvents, Log, SeatGuard } from '../../seats/ports';
 import { ConflictError, NotFoundError } from '../../shared/errors';
+import type { InventoryEvents, Log, SeatGuard } from '../../shared/inventory/ports';
 import type { Refunds, ReservationRepository } from '../ports';
 
 /**

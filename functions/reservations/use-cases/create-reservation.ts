@@ -1,5 +1,4 @@
 import { idempotencyKeySchema, type Reservation, type ReservationCreateBody } from '../../../shared/booking';
-import type { HoldTimer, InventoryEvents, Log, SeatGuard } from '../../seats/ports';
 import type { AdmissionGate } from '../../shared/admission/gate';
 import {
   AppError,
@@ -9,6 +8,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from '../../shared/errors';
+import type { HoldTimer, InventoryEvents, Log, SeatGuard } from '../../shared/inventory/ports';
 import type { CreateOutcome, ReservationRepository } from '../ports';
 import { requestHash } from './request-hash';
 

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../../shared/db';
+import { releaseReservationInventory } from '../../shared/inventory/pg-inventory';
 import type { ReleaseRepository, ReleaseResult } from '../ports';
-import { releaseReservationInventory } from './pg-inventory';
 
 /**
  * The hold-expiry timer's transaction. Everything is decided under the hold's row lock, from the rows

@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import { type SeatChange, topics } from '../../../shared/ws';
-import { publish, publishSeatChanges } from '../../shared/broadcaster';
-import type { InventoryEvents, Log } from '../ports';
+import { publish, publishSeatChanges } from '../broadcaster';
 import { ticketAvailability } from './pg-inventory';
+import type { InventoryEvents, Log } from './ports';
 
 /**
  * Inventory changes on `event:{id}` through the shared broadcaster (which never throws). Seat changes carry no

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SeatGuard } from '../ports';
+import type { SeatGuard } from './ports';
 
 /**
  * Per-seat ownership keys in Redis, `seat:{<eventId>}:<seatId>` → user id, expiring with the hold. The hash tag

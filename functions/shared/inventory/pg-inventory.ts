@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { SEAT_STATUS_CODES } from '../../../shared/booking';
 import type { TicketUpdatedData } from '../../../shared/ws';
-import { sharedStatuses } from './pg-seat-map-repository';
+import { sharedStatuses } from './seat-statuses';
 
 /**
  * Inventory SQL shared by the seats and reservations contexts.

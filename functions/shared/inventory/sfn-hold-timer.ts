@@ -1,7 +1,7 @@
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionArnOf } from '../../shared/sfn';
 import { isTransient } from '../../shared/transient';
-import type { HoldTimer, Log } from '../ports';
+import type { HoldTimer, Log } from './ports';
 
 /**
  * Starts one Standard execution of the hold-expiry state machine per hold, named after the hold, so a retried
