@@ -4,6 +4,7 @@ import type { ZodError, z } from 'zod';
 import type { Role } from '../../shared/domain';
 import { type ErrorCode, errorEnvelope, httpStatusOf } from '../../shared/errors';
 import { type FunctionName, type Route, type RouteDef, type RouteId, routes } from '../../shared/routes';
+import { isTransientDbError } from './db';
 import { AppError, TooManyRequestsError } from './errors';
 import { createLogger } from './logger';
 
@@ -108,6 +109,28 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string)
   return result.data;
 }
 
+/** Seconds a client is told to wait when a dependency is down: restarts and failovers take a few seconds. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
+
+/** ioredis gives up on a command with these while Redis is unreachable (its errors carry no code). */
+const REDIS_UNREACHABLE = /Connection is closed|MaxRetriesPerRequest|Reached the max retries per request/i;
+
+/**
+ * Whether an unhandled error is a dependency outage (PostgreSQL or Redis unreachable, restarting, out of
+ * connections) rather than a bug: those are answered 503 with Retry-After so clients come back, fast. Also
+ * looks one `cause` deep, for adapters that wrap the driver's error.
+ * TODO(integrator): point this at the shared transient classifier (functions/shared/transient.ts).
+ */
+export function isDependencyOutage(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 2; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isTransientDbError(e)) return true;
+    const name = (e as Error).name ?? '';
+    if (name === 'MaxRetriesPerRequestError' || REDIS_UNREACHABLE.test(String((e as Error).message)))
+      return true;
+  }
+  return false;
+}
+
 /** Middy middleware: maps thrown errors to the envelope; the only place errors become HTTP. */
 export function errorEnvelopeMiddleware(
   logger: ReturnType<typeof createLogger>,
@@ -118,8 +141,20 @@ export function errorEnvelopeMiddleware(
       if (err instanceof AppError) {
         const headers: Record<string, string> = {};
         if (err instanceof TooManyRequestsError) headers['Retry-After'] = String(err.retryAfterSeconds);
+        if (err.code === 'DEPENDENCY_UNAVAILABLE')
+          headers['Retry-After'] = String(DEPENDENCY_RETRY_AFTER_SECONDS);
         if (httpStatusOf(err.code) >= 500) logger.error('request failed', { code: err.code, error: err });
         request.response = errorResponse(err.code, err.message, err.details, headers);
+        return;
+      }
+      if (isDependencyOutage(err)) {
+        logger.warn('dependency unavailable', { error: err as Error });
+        request.response = errorResponse(
+          'DEPENDENCY_UNAVAILABLE',
+          'The service is briefly unavailable; try again shortly',
+          undefined,
+          { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+        );
         return;
       }
       logger.error('unhandled error', { error: err as Error });
