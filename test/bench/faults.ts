@@ -321,14 +321,16 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
 
     const perFault = faults.map((fault, i) => {
       const windowEnd = faults[i + 1]?.startedAt ?? Number.POSITIVE_INFINITY;
-      const inWindow = tally.failures.filter((f) => f.at >= fault.startedAt && f.at < windowEnd);
+      // A failure belongs to the fault in force when it failed (a request in flight when the stack is killed fails
+      // then), not to when it was sent.
+      const inWindow = tally.failures.filter((f) => endOf(f) >= fault.startedAt && endOf(f) < windowEnd);
       const hang = (f: FailureRecord) => f.ms > INTEGRATION_TIMEOUT_MS + 1_000 || f.code === 'ETIMEDOUT';
       const clear503 = inWindow.filter((f) => f.status === 503 && f.retryAfter && !hang(f));
       const connection = inWindow.filter((f) => f.status === 0 && CONNECTION_CODES.has(f.code));
       const allowedConnection = fault.name === 'stack-kill' ? connection.length : 0;
       const hangs = inWindow.filter(hang).length;
       const unclear = inWindow.length - clear503.length - allowedConnection - hangs;
-      const lastFailureEnd = Math.max(fault.backAt, ...inWindow.map((f) => f.at + f.ms));
+      const lastFailureEnd = Math.max(fault.backAt, ...inWindow.map(endOf));
       const lost = toldApprovedNotConfirmed.filter(
         (r) => r.created_at.getTime() >= fault.startedAt && r.created_at.getTime() < windowEnd,
       ).length;
@@ -359,7 +361,7 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
       };
     });
     const beforeFaults = tally.failures.filter(
-      (f) => f.at < (faults[0]?.startedAt ?? Number.POSITIVE_INFINITY),
+      (f) => endOf(f) < (faults[0]?.startedAt ?? Number.POSITIVE_INFINITY),
     );
 
     const problems: string[] = [];
@@ -418,14 +420,14 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
       /** Handler errors the stack logged, by first line (the developer's view of the same faults). */
       handlerErrors: Object.fromEntries([...handlerErrors].sort((a, b) => b[1] - a[1]).slice(0, 30)),
       problems,
-      /** The failures that broke a rule, as recorded (first 50). */
+      /** The failures that broke a rule, as recorded (the first 10 of each kind). */
       unclearFailures: tally.failures
         .filter((f) => {
-          const fault = [...faults].reverse().find((x) => f.at >= x.startedAt);
+          const fault = [...faults].reverse().find((x) => endOf(f) >= x.startedAt);
           const stackDown = fault?.name === 'stack-kill' && f.status === 0 && CONNECTION_CODES.has(f.code);
           return !(f.status === 503 && f.retryAfter) && !stackDown;
         })
-        .slice(0, 50)
+        .filter((f, _, all) => all.filter((g) => g.step === f.step && g.code === f.code).indexOf(f) < 10)
         .map((f) => ({ ...f, atS: Math.round((f.at - started) / 100) / 10 })),
       soldCurve,
     };
@@ -514,6 +516,8 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+const endOf = (f: FailureRecord) => f.at + f.ms;
 
 /** `step:status:code` → count. */
 function countBy(failures: readonly FailureRecord[]): Record<string, number> {
