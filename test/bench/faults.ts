@@ -7,6 +7,15 @@ import { getFreePort } from '../../infra/local/ports';
 import { type RunningPostgres, startPostgres } from '../../infra/local/postgres';
 import { type RunningRedis, startRedis } from '../../infra/local/redis';
 import { createSeatedEvent } from '../support/fixtures';
+import {
+  analyseFaults,
+  classify,
+  countBy,
+  endOf,
+  type FaultName,
+  type FaultRecord,
+  faultAt,
+} from './faults-analysis';
 import type { FaultsStackConfig, FaultsStackMessage } from './faults-protocol';
 import { emptyTally, type FailureRecord, STEPS } from './onsale-protocol';
 import { createBuyers, forkBuyers, invariants, jwtOf } from './onsale-shared';
@@ -42,7 +51,6 @@ export interface FaultsArgs {
   out?: string;
 }
 
-type FaultName = 'redis-kill' | 'postgres-restart' | 'stack-kill';
 const FAULTS: { name: FaultName; label: string; atSoldFraction: number }[] = [
   { name: 'redis-kill', label: 'Redis SIGKILL, restarted 5 s later', atSoldFraction: 0.05 },
   { name: 'postgres-restart', label: 'PostgreSQL restart (down 5 s)', atSoldFraction: 0.3 },
@@ -56,17 +64,6 @@ const TRIGGER_WAIT_MS = 60_000;
 /** Buyers retry a failing request this long; a request without an answer this long is a hang. */
 const RETRY_FOR_MS = 60_000;
 const REQUEST_TIMEOUT_MS = INTEGRATION_TIMEOUT_MS + 6_000;
-/** Failures that mean "the server process is not there", fine only while the stack process is down. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-
-interface FaultRecord {
-  name: FaultName;
-  label: string;
-  /** Epoch ms: injected, and the dependency (or stack) ready again. */
-  startedAt: number;
-  backAt: number;
-  soldAtStart: number;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -319,50 +316,13 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
       ).rows[0]!.n,
     );
 
-    const perFault = faults.map((fault, i) => {
-      const windowEnd = faults[i + 1]?.startedAt ?? Number.POSITIVE_INFINITY;
-      // A failure belongs to the fault in force when it failed (a request in flight when the stack is killed fails
-      // then), not to when it was sent.
-      const inWindow = tally.failures.filter((f) => endOf(f) >= fault.startedAt && endOf(f) < windowEnd);
-      const hang = (f: FailureRecord) => f.ms > INTEGRATION_TIMEOUT_MS + 1_000 || f.code === 'ETIMEDOUT';
-      const clear503 = inWindow.filter((f) => f.status === 503 && f.retryAfter && !hang(f));
-      const connection = inWindow.filter((f) => f.status === 0 && CONNECTION_CODES.has(f.code));
-      const allowedConnection = fault.name === 'stack-kill' ? connection.length : 0;
-      const hangs = inWindow.filter(hang).length;
-      const unclear = inWindow.length - clear503.length - allowedConnection - hangs;
-      const lastFailureEnd = Math.max(fault.backAt, ...inWindow.map(endOf));
-      const lost = toldApprovedNotConfirmed.filter(
-        (r) => r.created_at.getTime() >= fault.startedAt && r.created_at.getTime() < windowEnd,
-      ).length;
-      return {
-        fault: fault.name,
-        label: fault.label,
-        startedAtS: Math.round((fault.startedAt - started) / 100) / 10,
-        soldAtStart: fault.soldAtStart,
-        midSale: fault.soldAtStart < args.seats,
-        downSeconds: Math.round((fault.backAt - fault.startedAt) / 100) / 10,
-        /** From the fault to the end of the last failed request it caused: clients served normally again. */
-        secondsToRecover: Math.round((lastFailureEnd - fault.startedAt) / 100) / 10,
-        requestsFailed: inWindow.length,
-        clear503WithRetryAfter: clear503.length,
-        connectionRefusedOrReset: connection.length,
-        hangs,
-        unclearAnswers: unclear,
-        unclearByKind: countBy(
-          inWindow.filter(
-            (f) =>
-              !hang(f) &&
-              !(f.status === 503 && f.retryAfter) &&
-              !(fault.name === 'stack-kill' && f.status === 0 && CONNECTION_CODES.has(f.code)),
-          ),
-        ),
-        maxFailedRequestMs: Math.max(0, ...inWindow.map((f) => f.ms)),
-        ordersLost: lost,
-      };
+    const { perFault, beforeFaults } = analyseFaults({
+      faults,
+      failures: tally.failures,
+      lostOrdersAt: toldApprovedNotConfirmed.map((r) => r.created_at.getTime()),
+      seats: args.seats,
+      started,
     });
-    const beforeFaults = tally.failures.filter(
-      (f) => endOf(f) < (faults[0]?.startedAt ?? Number.POSITIVE_INFINITY),
-    );
 
     const problems: string[] = [];
     if (faults.length < FAULTS.length)
@@ -422,11 +382,7 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
       problems,
       /** The failures that broke a rule, as recorded (the first 10 of each kind). */
       unclearFailures: tally.failures
-        .filter((f) => {
-          const fault = [...faults].reverse().find((x) => endOf(f) >= x.startedAt);
-          const stackDown = fault?.name === 'stack-kill' && f.status === 0 && CONNECTION_CODES.has(f.code);
-          return !(f.status === 503 && f.retryAfter) && !stackDown;
-        })
+        .filter((f) => ['hang', 'unclear'].includes(classify(f, faultAt(faults, endOf(f))?.name)))
         .filter((f, _, all) => all.filter((g) => g.step === f.step && g.code === f.code).indexOf(f) < 10)
         .map((f) => ({ ...f, atS: Math.round((f.at - started) / 100) / 10 })),
       soldCurve,
@@ -515,16 +471,4 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
     await postgres.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-const endOf = (f: FailureRecord) => f.at + f.ms;
-
-/** `step:status:code` → count. */
-function countBy(failures: readonly FailureRecord[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const f of failures) {
-    const k = `${f.step}:${f.status}:${f.code}`;
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
 }
