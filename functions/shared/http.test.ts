@@ -164,6 +164,10 @@ describe('isDependencyOutage', () => {
       }),
     ],
     ['an outage wrapped as a cause', new Error('repository failed', { cause: outage.pg })],
+    [
+      'a pg client the server disconnected',
+      new Error('Client has encountered a connection error and is not queryable'),
+    ],
   ])('%s → outage', (_, error) => {
     expect(isDependencyOutage(error)).toBe(true);
   });

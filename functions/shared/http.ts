@@ -114,6 +114,8 @@ export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
 
 /** ioredis gives up on a command with these while Redis is unreachable (its errors carry no code). */
 const REDIS_UNREACHABLE = /Connection is closed|MaxRetriesPerRequest|Reached the max retries per request/i;
+/** pg's error for a query on a client whose connection the server already ended. */
+const PG_CLIENT_BROKEN = /Client has encountered a connection error and is not queryable/i;
 
 /**
  * Whether an unhandled error is a dependency outage (PostgreSQL or Redis unreachable, restarting, out of
@@ -125,8 +127,9 @@ export function isDependencyOutage(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 2; e = (e as { cause?: unknown }).cause, depth++) {
     if (isTransientDbError(e)) return true;
     const name = (e as Error).name ?? '';
-    if (name === 'MaxRetriesPerRequestError' || REDIS_UNREACHABLE.test(String((e as Error).message)))
-      return true;
+    const message = String((e as Error).message);
+    if (name === 'MaxRetriesPerRequestError' || REDIS_UNREACHABLE.test(message)) return true;
+    if (PG_CLIENT_BROKEN.test(message)) return true;
   }
   return false;
 }
