@@ -141,7 +141,16 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
     holdSweepIntervalMs: 5_000,
     paymentReconcileIntervalMs: 5_000,
   };
-  let stack = await startStackProcess(stackConfig, handlerErrors);
+  // A stack process that dies when the bench did not kill it (a crash under a fault) is a failure of its own.
+  const crashes: string[] = [];
+  let killing = false;
+  const watch = (s: Awaited<ReturnType<typeof startStackProcess>>) => {
+    s.child.once('exit', (code, signal) => {
+      if (!killing) crashes.push(`the stack process died (${signal ?? `exit ${code}`}) without being killed`);
+    });
+    return s;
+  };
+  let stack = watch(await startStackProcess(stackConfig, handlerErrors));
   const db = new pg.Pool({ connectionString: postgres.url, max: 4, connectionTimeoutMillis: 2_000 });
   db.on('error', () => {});
   const children: ChildProcess[] = [];
@@ -231,9 +240,11 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
           await sleep(DOWN_MS);
           postgres = await startPg();
         } else {
+          killing = true;
           stack.child.kill('SIGKILL');
           await waitForExit(stack.child);
-          stack = await startStackProcess({ ...stackConfig, migrate: false }, handlerErrors);
+          killing = false;
+          stack = watch(await startStackProcess({ ...stackConfig, migrate: false }, handlerErrors));
         }
         const backAt = Date.now();
         console.log(
@@ -324,7 +335,7 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
       started,
     });
 
-    const problems: string[] = [];
+    const problems: string[] = [...crashes];
     if (faults.length < FAULTS.length)
       problems.push(`only ${faults.length} of ${FAULTS.length} faults ran before the buyers finished`);
     for (const f of perFault) {
@@ -464,6 +475,7 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill();
     await db.end().catch(() => {});
+    killing = true;
     stack.child.kill('SIGTERM');
     await Promise.race([waitForExit(stack.child), sleep(30_000)]);
     if (stack.child.exitCode === null && stack.child.signalCode === null) stack.child.kill('SIGKILL');
