@@ -17,6 +17,8 @@ step "bench:fanout, small (fails on any lost or duplicated delivery)"
 npm run --silent bench:fanout -- --clients 200 --messages 5 --interval 100 --out .local/bench-fanout-ci.json
 step "bench:onsale, small (fails on any broken invariant)"
 npm run --silent bench:onsale -- --buyers 600 --seats 300 --hold-seconds 5 --payment-seconds 8 --out .local/bench-onsale-ci.json
+step "bench:onsale --faults, small (Redis killed, PostgreSQL restarted, stack killed mid-sale; fails on any lost order, broken invariant, hang or outage answer other than 503 + Retry-After)"
+npm run --silent bench:onsale -- --faults --buyers 600 --seats 300 --concurrency 12 --hold-seconds 5 --payment-seconds 8 --max-seconds 300 --out .local/bench-onsale-faults-ci.json
 step "bench:queue, small (fails on any admission out of ticket order, double admission, skipped waiting user or changed ticket)"
 npm run --silent bench:queue -- --users 2000 --threshold 100 --rate 500 --rejoin-sample 200 --max-seconds 120 --out .local/bench-queue-ci.json
 step "web build"; npm run --silent build:web

@@ -59,6 +59,10 @@ export async function createPool(c: Z<'database'>): Promise<pg.Pool> {
   // An idle client dropped by the server (RDS Proxy idle timeout, failover) must not crash the process;
   // the pool replaces it on the next checkout.
   pool.on('error', () => {});
+  // The same for a client that is checked out when the server ends its connection (restart, failover) between
+  // two queries: pg emits 'error' on it outside any query, which unheard kills the process. Its next query fails
+  // instead (answered 503) and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -151,7 +151,11 @@ export const configParts = {
       path: ['HEALTH_CHECK_SECRET_ARN'],
     }),
   /** The payment saga the payments function starts on confirm (execution name = payment id). */
-  paymentSaga: z.object({ PAYMENT_SAGA_STATE_MACHINE_ARN: nonEmpty }),
+  paymentSaga: z.object({
+    PAYMENT_SAGA_STATE_MACHINE_ARN: nonEmpty,
+    /** Age after which the reconciler looks at a payment still in progress (fault benches shorten it). */
+    PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().positive().max(86_400).default(300),
+  }),
   /**
    * Payment provider: the built-in sandbox (test cards, default; its charges live in PostgreSQL) or Toss
    * Payments (secret key from Secrets Manager `{ "secretKey": "..." }` on AWS, TOSS_SECRET_KEY locally; the

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, TooManyRequestsError } from './errors';
-import { createHttpHandler } from './http';
+import { ConflictError, TooManyRequestsError, TransientError } from './errors';
+import { createHttpHandler, isDependencyOutage } from './http';
 
 const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
 function event(over: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
@@ -26,12 +26,20 @@ function event(over: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
 }
 const json = (r: APIGatewayProxyResult) => JSON.parse(r.body);
 
+/** What the drivers throw while PostgreSQL / Redis are down (pg: a Node socket error; ioredis: no code). */
+const outage = {
+  pg: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+  redis: new Error('Connection is closed.'),
+};
 let seen: unknown;
 const handler = createHttpHandler('auth', {
   'auth.register': async (req) => {
     seen = req.body;
     if (req.body.email === 'taken@example.com') throw new ConflictError('EMAIL_TAKEN', 'taken');
     if (req.body.email === 'boom@example.com') throw new Error('SELECT secret FROM users -- internal detail');
+    if (req.body.email === 'pg-down@example.com') throw outage.pg;
+    if (req.body.email === 'redis-down@example.com') throw outage.redis;
+    if (req.body.email === 'transient@example.com') throw new TransientError('Payments are unavailable');
     return { status: 201, body: { ok: true } };
   },
   'auth.login': async () => {
@@ -115,5 +123,60 @@ describe('HTTP edge', () => {
   it('answers a route that is not this function’s with 404', async () => {
     const r = await call({ resource: '/api/v1/events', httpMethod: 'GET' });
     expect(r.statusCode).toBe(404);
+  });
+
+  it('answers a PostgreSQL outage with 503 DEPENDENCY_UNAVAILABLE and Retry-After, without its text', async () => {
+    const r = await call({ body: JSON.stringify({ ...valid, email: 'pg-down@example.com' }) });
+    expect(r.statusCode).toBe(503);
+    expect(r.headers?.['Retry-After']).toBe('2');
+    expect(json(r).error.code).toBe('DEPENDENCY_UNAVAILABLE');
+    expect(r.body).not.toMatch(/ECONNREFUSED|5432/);
+  });
+
+  it('answers a Redis outage (ioredis "Connection is closed") with 503 and Retry-After', async () => {
+    const r = await call({ body: JSON.stringify({ ...valid, email: 'redis-down@example.com' }) });
+    expect(r.statusCode).toBe(503);
+    expect(r.headers?.['Retry-After']).toBe('2');
+    expect(json(r).error.code).toBe('DEPENDENCY_UNAVAILABLE');
+  });
+
+  it('sets Retry-After on a typed TransientError too', async () => {
+    const r = await call({ body: JSON.stringify({ ...valid, email: 'transient@example.com' }) });
+    expect(r.statusCode).toBe(503);
+    expect(r.headers?.['Retry-After']).toBe('2');
+  });
+});
+
+describe('isDependencyOutage', () => {
+  it.each([
+    ['pg connection refused', outage.pg],
+    ['pg admin shutdown (57P01)', Object.assign(new Error('terminating connection'), { code: '57P01' })],
+    [
+      'pg starting up (57P03)',
+      Object.assign(new Error('the database system is starting up'), { code: '57P03' }),
+    ],
+    ['pg pool timeout', new Error('timeout exceeded when trying to connect')],
+    ['ioredis connection closed', outage.redis],
+    [
+      'ioredis retries exhausted',
+      Object.assign(new Error('Reached the max retries per request limit (which is 2).'), {
+        name: 'MaxRetriesPerRequestError',
+      }),
+    ],
+    ['an outage wrapped as a cause', new Error('repository failed', { cause: outage.pg })],
+    [
+      'a pg client the server disconnected',
+      new Error('Client has encountered a connection error and is not queryable'),
+    ],
+  ])('%s → outage', (_, error) => {
+    expect(isDependencyOutage(error)).toBe(true);
+  });
+
+  it.each([
+    ['a programming error', new TypeError("Cannot read properties of undefined (reading 'id')")],
+    ['a constraint violation', Object.assign(new Error('duplicate key'), { code: '23505' })],
+    ['not an error', undefined],
+  ])('%s → not an outage', (_, error) => {
+    expect(isDependencyOutage(error)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { type ErrorCode, errorEnvelope, httpStatusOf } from '../../shared/errors
 import { type FunctionName, type Route, type RouteDef, type RouteId, routes } from '../../shared/routes';
 import { AppError, TooManyRequestsError } from './errors';
 import { createLogger, lambdaContextMiddleware } from './logger';
+import { isTransient } from './transient';
 
 /**
  * The REST edge of every function: middleware first (error envelope, request logging), the handler last.
@@ -109,6 +110,18 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string)
   return result.data;
 }
 
+/** Seconds a client is told to wait when a dependency is down: restarts and failovers take a few seconds. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Whether an unhandled error is a dependency outage (PostgreSQL or Redis unreachable, restarting, out of
+ * connections, an AWS service throttling or failing) rather than a bug: those are answered 503 with Retry-After
+ * so clients come back, fast. The one transient rule (functions/shared/transient.ts) decides.
+ */
+export function isDependencyOutage(err: unknown): boolean {
+  return isTransient(err);
+}
+
 /** Middy middleware: maps thrown errors to the envelope; the only place errors become HTTP. */
 export function errorEnvelopeMiddleware(
   logger: ReturnType<typeof createLogger>,
@@ -119,8 +132,20 @@ export function errorEnvelopeMiddleware(
       if (err instanceof AppError) {
         const headers: Record<string, string> = {};
         if (err instanceof TooManyRequestsError) headers['Retry-After'] = String(err.retryAfterSeconds);
+        if (err.code === 'DEPENDENCY_UNAVAILABLE')
+          headers['Retry-After'] = String(DEPENDENCY_RETRY_AFTER_SECONDS);
         if (httpStatusOf(err.code) >= 500) logger.error('request failed', { code: err.code, error: err });
         request.response = errorResponse(err.code, err.message, err.details, headers);
+        return;
+      }
+      if (isDependencyOutage(err)) {
+        logger.warn('dependency unavailable', { error: err as Error });
+        request.response = errorResponse(
+          'DEPENDENCY_UNAVAILABLE',
+          'The service is briefly unavailable; try again shortly',
+          undefined,
+          { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+        );
         return;
       }
       logger.error('unhandled error', { error: err as Error });

@@ -62,6 +62,11 @@ export interface StackOptions {
   paymentReconcileIntervalMs?: number;
   /** Extra PostgreSQL server settings (e.g. benchmarks loading pg_stat_statements). */
   postgresSettings?: Record<string, string>;
+  /**
+   * PostgreSQL and Redis already running elsewhere (bench:onsale --faults owns them, to kill and restart them
+   * under a running stack): neither is started nor stopped here.
+   */
+  external?: { databaseUrl: string; redisUrl: string };
   /** Aborting stops the startup between steps (what already runs is stopped, then it rejects). */
   signal?: AbortSignal;
   /** Progress: called after each step with its duration. */
@@ -197,35 +202,39 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 
     const fixed = !options.ephemeralPorts;
     const pgPort = fixed ? DEFAULT_PORTS.postgres : await getFreePort();
-    const postgres = await timed(
-      'PostgreSQL',
-      options,
-      () =>
-        startPostgres({
-          dir: join(dataDir, 'pg'),
-          port: pgPort,
-          ephemeral: !persistent,
-          settings: options.postgresSettings,
-          logFile: join(logs, 'postgres.log'),
-          note,
-        }),
-      (p) => `port ${p.port}`,
-    );
-    stoppers.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
+    const postgres = options.external
+      ? externalService(options.external.databaseUrl)
+      : await timed(
+          'PostgreSQL',
+          options,
+          () =>
+            startPostgres({
+              dir: join(dataDir, 'pg'),
+              port: pgPort,
+              ephemeral: !persistent,
+              settings: options.postgresSettings,
+              logFile: join(logs, 'postgres.log'),
+              note,
+            }),
+          (p) => `port ${p.port}`,
+        );
+    if (!options.external) stoppers.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
 
     const redisPort = fixed ? DEFAULT_PORTS.redis : await getFreePort();
-    const redis = await timed(
-      'Redis',
-      options,
-      () =>
-        startRedis({
-          port: redisPort,
-          dir: persistent ? join(dataDir, 'redis') : undefined,
-          logFile: join(logs, 'redis.log'),
-        }),
-      (r) => `port ${r.port}${r.version ? `, redis ${r.version}` : ''}`,
-    );
-    stoppers.push({ name: 'Redis', stop: () => redis.stop() });
+    const redis = options.external
+      ? externalService(options.external.redisUrl)
+      : await timed(
+          'Redis',
+          options,
+          () =>
+            startRedis({
+              port: redisPort,
+              dir: persistent ? join(dataDir, 'redis') : undefined,
+              logFile: join(logs, 'redis.log'),
+            }),
+          (r) => `port ${r.port}${r.version ? `, redis ${r.version}` : ''}`,
+        );
+    if (!options.external) stoppers.push({ name: 'Redis', stop: () => redis.stop() });
 
     const runtime = new LambdaRuntime();
     // Handlers' pools and Redis clients close after the gateway and the executor have stopped calling
@@ -433,6 +442,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     await stopAll();
     throw error;
   }
+}
+
+/** A server this stack does not own (StackOptions.external): its URL and port, nothing to stop. */
+function externalService(url: string) {
+  return { url, port: Number(new URL(url).port), version: '', stop: async () => {} };
 }
 
 async function runMigrations(databaseUrl: string, passwords: Record<DbRole, string>): Promise<string> {

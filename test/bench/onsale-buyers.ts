@@ -7,6 +7,7 @@ import {
   type BuyerConfig,
   type ChildMessage,
   emptyTally,
+  type FailureRecord,
   type ParentMessage,
   type Step,
 } from './onsale-protocol';
@@ -16,7 +17,10 @@ import { pool } from './stats';
  * A child process of bench:onsale playing virtual buyers through the local stack's REST API, so the process under
  * test does only its own work. Each buyer: views the seat statuses, locks 1–4 available seats (retrying elsewhere
  * on 409), then either abandons the hold, or reserves and either abandons the reservation or pays with the
- * sandbox's approving test card and waits for the saga's verdict.
+ * sandbox's approving test card and waits for the saga's verdict. In faults mode (bench:onsale --faults) every
+ * request that fails on an outage is recorded and retried (same body, same Idempotency-Key): retrying is safe
+ * on each step — a lock re-claims the buyer's own seats, a reservation replays by its key, a confirm with the
+ * same paymentKey only reports the payment's status.
  */
 
 const send = (m: ChildMessage) => process.send?.(m);
@@ -35,6 +39,54 @@ async function run(config: BuyerConfig) {
   // server closing the socket it was sent on.
   const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency, timeout: 20_000 });
   const { latencies, errors, outcomes } = emptyTally();
+  const failures: FailureRecord[] = [];
+  const approvedReservations: string[] = [];
+  const faults = config.faults;
+
+  /** One request; in faults mode retried through outages (5xx or no answer), each failure recorded. */
+  async function request(
+    step: FailureRecord['step'],
+    url: string,
+    init: Parameters<typeof exchange>[2] = {},
+  ): Promise<Awaited<ReturnType<typeof exchange>>> {
+    if (!faults) return exchange(agent, url, init);
+    const giveUpAt = Date.now() + faults.retryForMs;
+    for (;;) {
+      const at = Date.now();
+      let wait = 1_000;
+      try {
+        const res = await exchange(agent, url, { ...init, timeoutMs: faults.requestTimeoutMs });
+        if (res.status < 500) return res;
+        const retryAfter = Number(res.headers['retry-after']);
+        if (retryAfter > 0) wait = retryAfter * 1000;
+        let code = 'none';
+        try {
+          code = (JSON.parse(res.text) as { error?: { code?: string } }).error?.code ?? 'none';
+        } catch {}
+        failures.push({
+          step,
+          at,
+          ms: Date.now() - at,
+          status: res.status,
+          code,
+          retryAfter: retryAfter > 0,
+        });
+        if (Date.now() >= giveUpAt) return res;
+      } catch (error) {
+        const e = error as Error & { code?: string };
+        failures.push({
+          step,
+          at,
+          ms: Date.now() - at,
+          status: 0,
+          code: e.code ?? e.name,
+          retryAfter: false,
+        });
+        if (Date.now() >= giveUpAt) throw error;
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 
   async function call<T>(
     step: Step,
@@ -43,7 +95,7 @@ async function run(config: BuyerConfig) {
     init: { method?: string; headers?: Record<string, string>; body?: string } = {},
   ): Promise<Answer<T>> {
     const started = performance.now();
-    const res = await exchange(agent, `${config.url}${path}`, {
+    const res = await request(step, `${config.url}${path}`, {
       ...init,
       headers: {
         authorization: `Bearer ${token}`,
@@ -63,7 +115,7 @@ async function run(config: BuyerConfig) {
 
   // The layout once per process (a browser keeps it; statuses are what changes).
   const layout = JSON.parse(
-    (await exchange(agent, `${config.url}/api/v1/seats/events/${config.eventId}`)).text,
+    (await request('layout', `${config.url}/api/v1/seats/events/${config.eventId}`)).text,
   ) as SeatMap;
   const seatIds = Array.from({ length: layout.seats.count }, (_, i) => seatIdAt(layout, i));
   const indexOf = new Map(seatIds.map((id, i) => [id, i]));
@@ -182,11 +234,12 @@ async function run(config: BuyerConfig) {
         return;
       }
       let final = confirmed.body.status;
-      const deadline = Date.now() + 60_000;
+      // Through faults a saga may wait for the stack to come back and resume.
+      const deadline = Date.now() + (faults ? 240_000 : 60_000);
       while (!['approved', 'failed', 'refunded', 'cancelled'].includes(final) && Date.now() < deadline) {
         // Once a second, like the checkout page.
         await new Promise((r) => setTimeout(r, 1_000));
-        const polled = await exchange(agent, `${config.url}/api/v1/payments/${paymentId}/status`, {
+        const polled = await request('paid', `${config.url}/api/v1/payments/${paymentId}/status`, {
           headers: { authorization: `Bearer ${token}` },
         });
         final = (JSON.parse(polled.text) as { status: string }).status;
@@ -195,6 +248,7 @@ async function run(config: BuyerConfig) {
       if (final === 'approved') {
         outcomes.bought++;
         outcomes.seatsBought += locked.length;
+        approvedReservations.push(reservation.body.id);
       } else {
         const k = `paid:${final}`;
         errors[k] = (errors[k] ?? 0) + 1;
@@ -212,7 +266,13 @@ async function run(config: BuyerConfig) {
   clearInterval(ticker);
   agent.destroy();
   send({ type: 'progress', done });
-  send({ type: 'report', latencies, errors, outcomes });
+  send({
+    type: 'report',
+    latencies,
+    errors,
+    outcomes,
+    ...(faults ? { failures, approvedReservations } : {}),
+  });
 }
 
 process.once('message', (m: ParentMessage) => {

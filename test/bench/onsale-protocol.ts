@@ -12,6 +12,23 @@ export interface BuyerConfig {
   abandonHold: number;
   abandonReservation: number;
   jwt: { privateKeyPem: string; kid: string; issuer: string; audience: string };
+  /**
+   * bench:onsale --faults: a request that fails on an outage (5xx, connection refused or reset, no answer within
+   * requestTimeoutMs) is recorded and retried, after its Retry-After or 1 s, for up to retryForMs.
+   */
+  faults?: { retryForMs: number; requestTimeoutMs: number };
+}
+
+/** One failed request in faults mode, for the parent to attribute to a fault window. */
+export interface FailureRecord {
+  step: Step | 'layout';
+  /** Epoch ms when the request was sent, and how long until it failed. */
+  at: number;
+  ms: number;
+  /** HTTP status, or 0 when there was no answer (then `code` is the socket error: ECONNREFUSED, ETIMEDOUT…). */
+  status: number;
+  code: string;
+  retryAfter: boolean;
 }
 
 export interface Outcomes {
@@ -53,5 +70,8 @@ export type ChildMessage =
       /** `step:status:code` → count, for every non-2xx answer. */
       errors: Record<string, number>;
       outcomes: Outcomes;
+      /** Faults mode: every failed request, and the reservations whose payment the buyer saw approved. */
+      failures?: FailureRecord[];
+      approvedReservations?: string[];
     }
   | { type: 'failed'; error: string };

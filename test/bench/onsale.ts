@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +7,9 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startLocalStack } from '../../infra/local/stack';
 import { createSeatedEvent } from '../support/fixtures';
-import { type ChildMessage, emptyTally, type Outcomes, STEPS } from './onsale-protocol';
+import { runFaults } from './faults';
+import { emptyTally, STEPS } from './onsale-protocol';
+import { createBuyers, forkBuyers, invariants, jwtOf } from './onsale-shared';
 import { rawPurchaseCeiling } from './raw-purchase';
 import { cpuSnapshot, cpuSpent, machineInfo, printTable, summarize } from './stats';
 
@@ -21,7 +23,8 @@ import { cpuSnapshot, cpuSpent, machineInfo, printTable, summarize } from './sta
  * their reservation, whose seats must expire and be sold again. Reported: seats sold per second, time to sell
  * out, p50/p99 per step, errors by code, and the invariants read from PostgreSQL afterwards. In the same run the
  * raw PostgreSQL ceiling for the same seat-claim statement, and our throughput as a fraction of it. Loopback
- * only, bounded by --max-seconds.
+ * only, bounded by --max-seconds. With `--faults`, the same sale while Redis, PostgreSQL and the stack process
+ * are killed and restarted mid-sale (faults.ts).
  */
 
 const { values: args } = parseArgs({
@@ -35,6 +38,8 @@ const { values: args } = parseArgs({
     'abandon-hold': { type: 'string', default: '0.05' },
     'abandon-reservation': { type: 'string', default: '0.03' },
     'max-seconds': { type: 'string', default: '900' },
+    /** The same sale while Redis, PostgreSQL and the stack process are killed and restarted (faults.ts). */
+    faults: { type: 'boolean', default: false },
     /** Load pg_stat_statements and report where PostgreSQL's time went. */
     'pg-stats': { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -46,40 +51,6 @@ const CONCURRENCY = Number(args.concurrency);
 const PROCESSES = Math.max(1, Number(args.processes));
 const HOLD_SECONDS = Number(args['hold-seconds']);
 const MAX_MS = Number(args['max-seconds']) * 1000;
-
-interface Invariants {
-  oversoldSeats: number;
-  seatsSoldToTwoReservations: number;
-  confirmedWithoutPayment: number;
-  capturedWithoutConfirmedOrRefund: number;
-}
-
-async function invariants(db: pg.Pool, eventId: string): Promise<Invariants> {
-  const one = async (sql: string) => Number((await db.query<{ n: string }>(sql, [eventId])).rows[0]!.n);
-  return {
-    // A sold seat whose reservation is not confirmed, or a confirmed seat item whose seat is not sold to it.
-    oversoldSeats:
-      (await one(`SELECT count(*) AS n FROM seats s WHERE s.event_id = $1 AND s.status = 'sold'
-                  AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.id = s.reservation_id AND r.status = 'confirmed')`)) +
-      (await one(`SELECT count(*) AS n FROM reservation_items ri JOIN reservations r ON r.id = ri.reservation_id
-                  WHERE r.event_id = $1 AND r.status = 'confirmed' AND ri.seat_id IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM seats s WHERE s.id = ri.seat_id AND s.status = 'sold'
-                                    AND s.reservation_id = r.id)`)),
-    seatsSoldToTwoReservations: await one(
-      `SELECT count(*) AS n FROM (SELECT ri.seat_id FROM reservation_items ri JOIN reservations r ON r.id = ri.reservation_id
-        WHERE r.event_id = $1 AND r.status = 'confirmed' AND ri.seat_id IS NOT NULL
-        GROUP BY ri.seat_id HAVING count(*) > 1) x`,
-    ),
-    confirmedWithoutPayment: await one(
-      `SELECT count(*) AS n FROM reservations r WHERE r.event_id = $1 AND r.status = 'confirmed'
-        AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.reservation_id = r.id AND p.status = 'approved')`,
-    ),
-    capturedWithoutConfirmedOrRefund: await one(
-      `SELECT count(*) AS n FROM payments p JOIN reservations r ON r.id = p.reservation_id
-        WHERE r.event_id = $1 AND p.status = 'approved' AND r.status <> 'confirmed'`,
-    ),
-  };
-}
 
 /**
  * The physical reference: the same conditional seat claim (a hold row plus `UPDATE seats … WHERE status =
@@ -242,13 +213,7 @@ async function main() {
       maxSeatsPerUser: 4,
       title: 'On-sale benchmark',
     });
-    const users = await db.query<{ id: string }>(
-      `INSERT INTO users (email, password_hash, name)
-       SELECT 'buyer-' || n || '-' || $2 || '@bench.test', '!', 'Buyer ' || n FROM generate_series(1, $1) AS n
-       RETURNING id`,
-      [BUYERS, process.pid],
-    );
-    const userIds = users.rows.map((r) => r.id);
+    const userIds = await createBuyers(db, BUYERS);
     const seatMap = await measureSeatMap(stack.url, eventId);
     console.log(
       `  event and ${userIds.length} buyers created; seat map ${seatMap.gzipBytes} bytes gzipped, ` +
@@ -292,46 +257,21 @@ async function main() {
       }
     }, 1_000);
 
-    const per = Math.ceil(BUYERS / PROCESSES);
-    const finished: Promise<void>[] = [];
-    for (let p = 0; p < PROCESSES; p++) {
-      const share = userIds.slice(p * per, (p + 1) * per);
-      const child = fork(join('test', 'bench', 'onsale-buyers.ts'), [], { execArgv: ['--import', 'tsx'] });
-      children.push(child);
-      doneBy.set(child, 0);
-      finished.push(
-        new Promise<void>((resolveDone, reject) => {
-          child.on('message', (m: ChildMessage) => {
-            if (m.type === 'progress') doneBy.set(child, m.done);
-            else if (m.type === 'failed') reject(new Error(`buyer process failed: ${m.error}`));
-            else if (m.type === 'report') {
-              for (const s of STEPS) latencies[s].push(...m.latencies[s]);
-              for (const [k, v] of Object.entries(m.errors)) errors[k] = (errors[k] ?? 0) + v;
-              for (const k of Object.keys(outcomes) as (keyof Outcomes)[]) outcomes[k] += m.outcomes[k];
-              resolveDone();
-            }
-          });
-          child.once('exit', (code) => code && reject(new Error(`buyer process exited with ${code}`)));
-        }),
-      );
-      child.send({
-        type: 'start',
-        config: {
-          url: stack.url,
-          eventId,
-          userIds: share,
-          concurrency: Math.max(1, Math.round(CONCURRENCY / PROCESSES)),
-          abandonHold: Number(args['abandon-hold']),
-          abandonReservation: Number(args['abandon-reservation']),
-          jwt: {
-            privateKeyPem: stack.env.JWT_PRIVATE_KEY!,
-            kid: stack.env.JWT_KEY_ID!,
-            issuer: stack.env.JWT_ISSUER!,
-            audience: stack.env.JWT_AUDIENCE ?? 'tiketi-api',
-          },
-        },
-      });
-    }
+    const finished = forkBuyers({
+      processes: PROCESSES,
+      userIds,
+      tally: { latencies, errors, outcomes },
+      children,
+      doneBy,
+      config: {
+        url: stack.url,
+        eventId,
+        concurrency: Math.max(1, Math.round(CONCURRENCY / PROCESSES)),
+        abandonHold: Number(args['abandon-hold']),
+        abandonReservation: Number(args['abandon-reservation']),
+        jwt: jwtOf(stack.env),
+      },
+    });
     cpuAtStart = cpuSnapshot(cpuPids());
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(
@@ -339,7 +279,7 @@ async function main() {
         MAX_MS,
       ).unref(),
     );
-    await Promise.race([Promise.all(finished), timeout]);
+    await Promise.race([finished, timeout]);
     const buyersMs = Math.round(performance.now() - started);
     const cpuAtBuyersEnd = cpuSnapshot(cpuPids());
     // Where PostgreSQL's time went during the sale, statement by statement (--pg-stats).
@@ -495,7 +435,25 @@ async function main() {
   }
 }
 
-main().then(
+const run = args.faults
+  ? () =>
+      runFaults({
+        buyers: BUYERS,
+        seats: SEATS,
+        concurrency: CONCURRENCY,
+        processes: PROCESSES,
+        holdSeconds: HOLD_SECONDS,
+        paymentSeconds: Number(args['payment-seconds']),
+        abandonHold: Number(args['abandon-hold']),
+        abandonReservation: Number(args['abandon-reservation']),
+        maxSeconds: MAX_MS / 1000,
+        out: args.out,
+      }).then((code) => {
+        process.exitCode = code;
+      })
+  : main;
+
+run().then(
   () => process.exit(process.exitCode ?? 0),
   (error) => {
     console.error(error);
