@@ -5,6 +5,7 @@ import { bcryptPasswordHasher } from './adapters/bcrypt-password-hasher';
 import { pgAuditLog } from './adapters/pg-audit-log';
 import { pgRefreshTokenRepository } from './adapters/pg-refresh-token-repository';
 import { pgUserRepository } from './adapters/pg-user-repository';
+import { redisClientThrottle } from './adapters/redis-client-throttle';
 import { redisLoginAttempts } from './adapters/redis-login-attempts';
 import { rs256TokenIssuer } from './adapters/rs256-token-issuer';
 import type { AuthDeps } from './ports';
@@ -14,7 +15,7 @@ import { LOCKOUT_SECONDS, MAX_FAILED_LOGINS } from './use-cases/login';
 let deps: Promise<AuthDeps> | undefined;
 export function getAuthDeps(): Promise<AuthDeps> {
   deps ??= (async () => {
-    const config = loadConfig(['database', 'redis', 'jwt', 'jwtSigning']);
+    const config = loadConfig(['database', 'redis', 'jwt', 'jwtSigning', 'authThrottle']);
     const [pool, redis, key] = await Promise.all([getPool(), getRedis(), loadSigningKey(config)]);
     const clock = { now: () => new Date() };
     return {
@@ -26,6 +27,14 @@ export function getAuthDeps(): Promise<AuthDeps> {
         windowSeconds: LOCKOUT_SECONDS,
         lockSeconds: LOCKOUT_SECONDS,
       }),
+      throttle: redisClientThrottle(
+        redis,
+        {
+          login: { points: config.LOGIN_IP_LIMIT, windowSeconds: config.LOGIN_IP_WINDOW_SECONDS },
+          register: { points: config.REGISTER_IP_LIMIT, windowSeconds: config.REGISTER_IP_WINDOW_SECONDS },
+        },
+        new Set(config.AUTH_THROTTLE_EXEMPT_IPS),
+      ),
       hasher: bcryptPasswordHasher(),
       tokens: rs256TokenIssuer(key, {
         issuer: config.JWT_ISSUER,
@@ -34,6 +43,7 @@ export function getAuthDeps(): Promise<AuthDeps> {
         clock,
       }),
       clock,
+      testSwitches: config.STAGE === 'local' && config.TIKETI_TEST_SWITCHES === '1',
     };
   })().catch((err) => {
     deps = undefined;

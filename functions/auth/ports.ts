@@ -61,12 +61,30 @@ export interface AuditLog {
 }
 
 /** Failed-login bookkeeping shared by every Lambda instance (Redis). */
+export type Admission = { admitted: true; attempt: number } | { admitted: false; retryAfterSeconds: number };
 export interface LoginAttempts {
-  /** Seconds left on the account's lock, or 0 when not locked. */
+  /** Failures allowed per window; the attempt numbered `maxFailures` is the last one whose password is checked. */
+  maxFailures: number;
+  /**
+   * Atomically: refused while the account is locked or its window's attempts are used up; otherwise this attempt
+   * is counted (before its password is checked) and gets its number in the window, 1-based.
+   */
+  admit(email: string): Promise<Admission>;
+  /** Seconds left on the account's lock, or 0 (the test-only unguarded path reads it instead of admitting). */
   lockedFor(email: string): Promise<number>;
-  /** Counts a failure in the sliding window; returns the failures so far and whether this one locked the account. */
-  recordFailure(email: string): Promise<{ failures: number; locked: boolean }>;
+  /** The admitted attempt `attempt` had a wrong password; true when it was the last allowed one (now locked). */
+  failed(email: string, attempt: number): Promise<boolean>;
+  /** A successful sign-in clears the count and any lock. */
   reset(email: string): Promise<void>;
+}
+
+export type ThrottledAction = 'login' | 'register';
+/** Per-client-IP budget for sign-in and sign-up, across accounts. */
+export interface ClientThrottle {
+  consume(
+    action: ThrottledAction,
+    ip: string,
+  ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
 }
 
 export interface PasswordHasher {
@@ -93,7 +111,10 @@ export interface AuthDeps {
   refreshTokens: RefreshTokenRepository;
   audit: AuditLog;
   attempts: LoginAttempts;
+  throttle: ClientThrottle;
   hasher: PasswordHasher;
   tokens: TokenIssuer;
   clock: Clock;
+  /** True only in the local stage with TIKETI_TEST_SWITCHES=1 (the login race test's guard bypass). */
+  testSwitches?: boolean;
 }

@@ -23,7 +23,7 @@ export const PUBLISHER_PARTS = [
 
 /** Route-table functions (`FUNCTIONS` in shared/routes.ts). Contexts not listed get DEFAULT_ROUTE_FUNCTION_PARTS. */
 export const ROUTE_FUNCTION_PARTS: Partial<Record<FunctionName, readonly ConfigPart[]>> = {
-  auth: ['database', 'redis', 'jwt', 'jwtSigning'],
+  auth: ['database', 'redis', 'jwt', 'jwtSigning', 'authThrottle'],
   events: ['database', 'redis'],
   platform: ['database', 'redis', 'connections'],
   /** Seat map, holds: publishes seat changes, starts one hold-expiry execution per new hold. */

@@ -14,6 +14,8 @@ function fakeDeps() {
   const audit: AuditEntry[] = [];
   const failures = new Map<string, number>();
   const locks = new Set<string>();
+  const spent = new Map<string, number>();
+  const throttleLimit = 20;
   let seq = 0;
   const deps: AuthDeps = {
     users: {
@@ -65,17 +67,32 @@ function fakeDeps() {
     },
     audit: { record: async (e) => void audit.push(e) },
     attempts: {
-      lockedFor: async (e) => (locks.has(e) ? 900 : 0),
-      recordFailure: async (e) => {
+      maxFailures: 5,
+      admit: async (e) => {
+        if (locks.has(e)) return { admitted: false, retryAfterSeconds: 900 };
         const n = (failures.get(e) ?? 0) + 1;
         failures.set(e, n);
-        if (n >= 5 && !locks.has(e)) {
-          locks.add(e);
-          return { failures: n, locked: true };
-        }
-        return { failures: n, locked: false };
+        return n > 5 ? { admitted: false, retryAfterSeconds: 600 } : { admitted: true, attempt: n };
       },
-      reset: async (e) => void failures.delete(e),
+      lockedFor: async (e) => (locks.has(e) ? 900 : 0),
+      failed: async (e, attempt) => {
+        if (attempt < 5) return false;
+        locks.add(e);
+        failures.delete(e);
+        return true;
+      },
+      reset: async (e) => {
+        failures.delete(e);
+        locks.delete(e);
+      },
+    },
+    throttle: {
+      consume: async (action, ip) => {
+        const key = `${action}:${ip}`;
+        const n = (spent.get(key) ?? 0) + 1;
+        spent.set(key, n);
+        return n > throttleLimit ? { allowed: false, retryAfterSeconds: 42 } : { allowed: true };
+      },
     },
     hasher: { hash: async (p) => `h:${p}`, verify: async (p, h) => h === `h:${p}` },
     tokens: {
@@ -90,7 +107,7 @@ function fakeDeps() {
     },
     clock: { now: () => new Date() },
   };
-  return { deps, audit, tokens };
+  return { deps, audit, tokens, throttleLimit };
 }
 
 describe('auth use cases', () => {
@@ -120,6 +137,49 @@ describe('auth use cases', () => {
     expect(f.audit.filter((a) => a.action === 'auth.login.failed')).toHaveLength(5);
     expect(f.audit.filter((a) => a.action === 'auth.login.locked')).toHaveLength(1);
     expect(f.audit.filter((a) => a.action === 'auth.login.refused_locked')).toHaveLength(1);
+  });
+
+  it('a wrong password tells how many attempts are left, counting down to the lock', async () => {
+    // Prepare
+    await register(f.deps, creds);
+    const left: unknown[] = [];
+    // Act
+    for (let i = 0; i < 5; i++) {
+      const err = await login(f.deps, { ...creds, password: 'wrong' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UnauthenticatedError);
+      left.push((err as UnauthenticatedError).details);
+    }
+    // Assess
+    expect(left).toEqual([4, 3, 2, 1, 0].map((attemptsLeft) => ({ attemptsLeft })));
+  });
+
+  it('a successful sign-in resets the count', async () => {
+    // Prepare
+    await register(f.deps, creds);
+    for (let i = 0; i < 4; i++) await login(f.deps, { ...creds, password: 'wrong' }).catch(() => {});
+    // Act
+    await login(f.deps, creds);
+    const err = await login(f.deps, { ...creds, password: 'wrong' }).catch((e: unknown) => e);
+    // Assess
+    expect((err as UnauthenticatedError).details).toEqual({ attemptsLeft: 4 });
+  });
+
+  it('the client address budget refuses sign-in and sign-up past it with 429 TOO_MANY_REQUESTS', async () => {
+    // Prepare
+    const ip = { ...creds, sourceIp: '203.0.113.9' };
+    for (let i = 0; i < f.throttleLimit; i++) {
+      await login(f.deps, { ...ip, email: `nobody-${i}@example.com` }).catch(() => {});
+    }
+    // Act
+    const refused = await login(f.deps, ip).catch((e: unknown) => e);
+    const otherIp = await login(f.deps, { ...ip, sourceIp: '203.0.113.10' }).catch((e: unknown) => e);
+    // Assess
+    expect(refused).toBeInstanceOf(TooManyRequestsError);
+    expect(refused).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 42 });
+    expect(otherIp).toBeInstanceOf(UnauthenticatedError);
+    expect(
+      f.audit.filter((a) => a.sourceIp === '203.0.113.9' && a.action === 'auth.login.failed'),
+    ).toHaveLength(f.throttleLimit);
   });
 
   it('refresh rotates once; replaying the old token revokes the family', async () => {
