@@ -1,6 +1,10 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { getConnectionRepository } from '../shared/broadcaster';
+import { managementApiCloser } from '../shared/broadcaster/connection-closer';
 import { getPool, getRedis } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { ACCESS_TOKEN_TTL_SECONDS, loadSigningKey } from '../shared/jwt';
+import { redisSessionDenylist } from '../shared/session-denylist';
 import { bcryptPasswordHasher } from './adapters/bcrypt-password-hasher';
 import { pgAuditLog } from './adapters/pg-audit-log';
 import { pgRefreshTokenRepository } from './adapters/pg-refresh-token-repository';
@@ -8,6 +12,7 @@ import { pgUserRepository } from './adapters/pg-user-repository';
 import { redisClientThrottle } from './adapters/redis-client-throttle';
 import { redisLoginAttempts } from './adapters/redis-login-attempts';
 import { rs256TokenIssuer } from './adapters/rs256-token-issuer';
+import { wsSessionSockets } from './adapters/ws-session-sockets';
 import type { AuthDeps } from './ports';
 import { LOCKOUT_SECONDS, MAX_FAILED_LOGINS } from './use-cases/login';
 
@@ -15,8 +20,21 @@ import { LOCKOUT_SECONDS, MAX_FAILED_LOGINS } from './use-cases/login';
 let deps: Promise<AuthDeps> | undefined;
 export function getAuthDeps(): Promise<AuthDeps> {
   deps ??= (async () => {
-    const config = loadConfig(['database', 'redis', 'jwt', 'jwtSigning', 'authThrottle']);
-    const [pool, redis, key] = await Promise.all([getPool(), getRedis(), loadSigningKey(config)]);
+    const config = loadConfig([
+      'database',
+      'redis',
+      'jwt',
+      'jwtSigning',
+      'authThrottle',
+      'connections',
+      'websocketManagement',
+    ]);
+    const [pool, redis, key, connections] = await Promise.all([
+      getPool(),
+      getRedis(),
+      loadSigningKey(config),
+      getConnectionRepository(),
+    ]);
     const clock = { now: () => new Date() };
     return {
       users: pgUserRepository(pool),
@@ -34,6 +52,11 @@ export function getAuthDeps(): Promise<AuthDeps> {
           register: { points: config.REGISTER_IP_LIMIT, windowSeconds: config.REGISTER_IP_WINDOW_SECONDS },
         },
         new Set(config.AUTH_THROTTLE_EXEMPT_IPS),
+      ),
+      denylist: redisSessionDenylist(redis),
+      sockets: wsSessionSockets(
+        connections,
+        managementApiCloser(new ApiGatewayManagementApiClient({ endpoint: config.WS_MANAGEMENT_ENDPOINT })),
       ),
       hasher: bcryptPasswordHasher(),
       tokens: rs256TokenIssuer(key, {

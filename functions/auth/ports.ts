@@ -1,4 +1,5 @@
 import type { Role, User } from '../../shared/domain';
+import type { SessionDenylist } from '../shared/session-denylist';
 
 /** What the auth use cases need from the outside world. Adapters live in ./adapters. */
 
@@ -40,7 +41,8 @@ export interface RefreshTokenRepository {
     tokenHash: string,
     fn: (token: RefreshTokenRecord | null, tx: RefreshTokenTx) => Promise<T>,
   ): Promise<T>;
-  revokeFamilyOf(tokenHash: string, reason: string): Promise<string | null>;
+  /** Revokes the token's family; its user and family (the session id), or null for an unknown token. */
+  revokeFamilyOf(tokenHash: string, reason: string): Promise<{ userId: string; familyId: string } | null>;
 }
 
 export interface RefreshTokenTx {
@@ -93,13 +95,23 @@ export interface PasswordHasher {
 }
 
 export interface TokenIssuer {
-  /** Signs an access token; returns it with its lifetime in seconds. */
-  accessToken(user: Pick<User, 'id' | 'role' | 'email'>): { token: string; expiresIn: number };
+  /** Signs an access token of session `sessionId` (its `sid`); returns it with its lifetime in seconds. */
+  accessToken(
+    user: Pick<User, 'id' | 'role' | 'email'>,
+    sessionId: string,
+  ): { token: string; expiresIn: number };
+  accessTtlSeconds: number;
   /** A new opaque refresh token and the hash that is stored instead of it. */
   refreshToken(): { token: string; hash: string };
   hashRefreshToken(token: string): string;
   refreshTtlSeconds: number;
   jwks(): unknown;
+}
+
+/** The session's open WebSockets: listed from the connections table, closed through the management API. */
+export interface SessionSockets {
+  /** Closes every open connection of `userId` whose `$connect` token carried `sessionId`; returns how many. */
+  closeSession(userId: string, sessionId: string): Promise<number>;
 }
 
 export interface Clock {
@@ -112,6 +124,8 @@ export interface AuthDeps {
   audit: AuditLog;
   attempts: LoginAttempts;
   throttle: ClientThrottle;
+  denylist: SessionDenylist;
+  sockets: SessionSockets;
   hasher: PasswordHasher;
   tokens: TokenIssuer;
   clock: Clock;

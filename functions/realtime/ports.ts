@@ -1,4 +1,4 @@
-import type { SessionQueue } from '../../shared/ws';
+import type { ServerMessage, SessionQueue } from '../../shared/ws';
 import type { ConnectionRepository } from '../shared/broadcaster/connection-repository';
 
 /** What the realtime use cases need from the outside world. Adapters live in ./adapters. */
@@ -30,6 +30,27 @@ export interface Caller {
   connectionId: string;
   userId: string;
   connectedAt: number;
+}
+
+export interface FrameLimits {
+  /** Frames a connection may send in a burst. */
+  capacity: number;
+  refillPerSecond: number;
+  /** Consecutive refused frames that close the connection (sustained abuse, not a burst). */
+  strikesToClose: number;
+}
+
+/** Per-connection frame budget: `allow`, `refuse` (answered with `error`), `close` (the connection is closed). */
+export interface FrameLimiter {
+  take(connectionId: string): Promise<'allow' | 'refuse' | 'close'>;
+}
+
+/** The per-user cap's view of connections: the user's live ones and a way to close one (DeleteConnection). */
+export interface UserConnections {
+  ofUser(userId: string): Promise<{ connectionId: string; connectedAt: number }[]>;
+  close(connectionId: string): Promise<void>;
+  /** Best effort: tells a connection why it is being closed. */
+  notify(connectionId: string, message: ServerMessage): Promise<void>;
 }
 
 export interface RealtimeDeps {

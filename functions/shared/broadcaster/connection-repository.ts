@@ -24,11 +24,27 @@ export const topicKey = (topic: string) => `TOPIC#${topic}`;
 const META = 'META';
 
 type Key = { pk: string; sk: string };
+export interface UserConnection {
+  connectionId: string;
+  connectedAt: number;
+  sessionId?: string;
+}
 export type PageCursor = Record<string, unknown>;
 
 export interface ConnectionRepository {
-  /** The connection row plus its `user:{id}` subscription (every connection gets per-user messages). */
-  add(input: { connectionId: string; userId: string; connectedAt: number; sourceIp?: string }): Promise<void>;
+  /**
+   * The connection row plus its `user:{id}` subscription (every connection gets per-user messages). `sessionId` is
+   * the `$connect` token's `sid`, so logout can close that session's sockets.
+   */
+  add(input: {
+    connectionId: string;
+    userId: string;
+    connectedAt: number;
+    sourceIp?: string;
+    sessionId?: string;
+  }): Promise<void>;
+  /** A user's live connections (GSI2), oldest first: the per-user cap and logout read it. */
+  ofUser(userId: string): Promise<UserConnection[]>;
   /** Deletes the connection row and every subscription row of it; returns how many rows went. */
   remove(connectionId: string): Promise<number>;
   get(connectionId: string): Promise<{ userId: string; connectedAt: number } | null>;
@@ -106,7 +122,7 @@ export function dynamoConnectionRepository(
   }
 
   const repo: ConnectionRepository = {
-    async add({ connectionId, userId, connectedAt, sourceIp }) {
+    async add({ connectionId, userId, connectedAt, sourceIp, sessionId }) {
       const meta = {
         pk: connectionKey(connectionId),
         sk: META,
@@ -116,6 +132,7 @@ export function dynamoConnectionRepository(
         userId,
         connectedAt,
         sourceIp,
+        sessionId,
         expiresAt: expiresAt(),
       };
       await Promise.all([
@@ -142,6 +159,35 @@ export function dynamoConnectionRepository(
       );
       const item = out.Items?.[0];
       return item ? { userId: item.userId as string, connectedAt: item.connectedAt as number } : null;
+    },
+
+    async ofUser(userId) {
+      const out: UserConnection[] = [];
+      let startKey: PageCursor | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName,
+            IndexName: 'GSI2',
+            KeyConditionExpression: 'gsi2pk = :u',
+            FilterExpression: 'expiresAt > :now',
+            ExpressionAttributeValues: { ':u': `USER#${userId}`, ':now': nowSeconds() },
+            ProjectionExpression: 'connectionId, connectedAt, sessionId',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const i of page.Items ?? []) {
+          out.push({
+            connectionId: String(i.connectionId),
+            connectedAt: Number(i.connectedAt),
+            ...(typeof i.sessionId === 'string' ? { sessionId: i.sessionId } : {}),
+          });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return out.sort(
+        (a, b) => a.connectedAt - b.connectedAt || a.connectionId.localeCompare(b.connectionId),
+      );
     },
 
     async subscribe(connectionId, userId, topic) {
