@@ -118,7 +118,10 @@ export function paginated<T extends z.ZodType>(item: T) {
 export const LIMITS = {
   emailMax: 254,
   passwordMin: 8,
-  passwordMax: 128,
+  /** bcrypt reads only the first 72 BYTES (UTF-8): a longer new password is refused, not silently cut. */
+  passwordMax: 72,
+  /** Sign-in still accepts what sign-up allowed before the byte cap (bcrypt compares the first 72 bytes). */
+  loginPasswordMax: 128,
   nameMax: 100,
   searchMax: 100,
   pageSizeMax: 100,

@@ -70,7 +70,18 @@ export interface RouteDef {
 }
 
 const email = z.email().max(LIMITS.emailMax);
-const password = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
+const passwordBytesMessage = `Password must be at most ${LIMITS.passwordMax} bytes of UTF-8: ${LIMITS.passwordMax} Latin letters or digits, 24 Korean characters (3 bytes each)`;
+const utf8 = new TextEncoder();
+/**
+ * New passwords: bcrypt's limit counted in bytes, not characters (a 72-character Korean password is 216 bytes and
+ * bcrypt would silently ignore all but its first 24 characters). Refused with a clear message instead.
+ */
+export const newPasswordSchema = z
+  .string()
+  .min(LIMITS.passwordMin)
+  .max(LIMITS.passwordMax, { error: passwordBytesMessage })
+  .refine((p) => utf8.encode(p).length <= LIMITS.passwordMax, { error: passwordBytesMessage });
+const password = newPasswordSchema;
 const refreshToken = z.string().min(20).max(LIMITS.refreshTokenMax);
 
 export const registerBodySchema = z
@@ -82,7 +93,7 @@ export const registerBodySchema = z
   .meta({ id: 'RegisterRequest' });
 
 export const loginBodySchema = z
-  .object({ email, password: z.string().min(1).max(LIMITS.passwordMax) })
+  .object({ email, password: z.string().min(1).max(LIMITS.loginPasswordMax) })
   .meta({ id: 'LoginRequest' });
 
 export const refreshBodySchema = z.object({ refreshToken }).meta({ id: 'RefreshRequest' });

@@ -1,4 +1,5 @@
 import type { Role, User } from '../../shared/domain';
+import type { SessionDenylist } from '../shared/session-denylist';
 
 /** What the auth use cases need from the outside world. Adapters live in ./adapters. */
 
@@ -40,7 +41,8 @@ export interface RefreshTokenRepository {
     tokenHash: string,
     fn: (token: RefreshTokenRecord | null, tx: RefreshTokenTx) => Promise<T>,
   ): Promise<T>;
-  revokeFamilyOf(tokenHash: string, reason: string): Promise<string | null>;
+  /** Revokes the token's family; its user and family (the session id), or null for an unknown token. */
+  revokeFamilyOf(tokenHash: string, reason: string): Promise<{ userId: string; familyId: string } | null>;
 }
 
 export interface RefreshTokenTx {
@@ -61,12 +63,30 @@ export interface AuditLog {
 }
 
 /** Failed-login bookkeeping shared by every Lambda instance (Redis). */
+export type Admission = { admitted: true; attempt: number } | { admitted: false; retryAfterSeconds: number };
 export interface LoginAttempts {
-  /** Seconds left on the account's lock, or 0 when not locked. */
+  /** Failures allowed per window; the attempt numbered `maxFailures` is the last one whose password is checked. */
+  maxFailures: number;
+  /**
+   * Atomically: refused while the account is locked or its window's attempts are used up; otherwise this attempt
+   * is counted (before its password is checked) and gets its number in the window, 1-based.
+   */
+  admit(email: string): Promise<Admission>;
+  /** Seconds left on the account's lock, or 0 (the test-only unguarded path reads it instead of admitting). */
   lockedFor(email: string): Promise<number>;
-  /** Counts a failure in the sliding window; returns the failures so far and whether this one locked the account. */
-  recordFailure(email: string): Promise<{ failures: number; locked: boolean }>;
+  /** The admitted attempt `attempt` had a wrong password; true when it was the last allowed one (now locked). */
+  failed(email: string, attempt: number): Promise<boolean>;
+  /** A successful sign-in clears the count and any lock. */
   reset(email: string): Promise<void>;
+}
+
+export type ThrottledAction = 'login' | 'register';
+/** Per-client-IP budget for sign-in and sign-up, across accounts. */
+export interface ClientThrottle {
+  consume(
+    action: ThrottledAction,
+    ip: string,
+  ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
 }
 
 export interface PasswordHasher {
@@ -75,13 +95,23 @@ export interface PasswordHasher {
 }
 
 export interface TokenIssuer {
-  /** Signs an access token; returns it with its lifetime in seconds. */
-  accessToken(user: Pick<User, 'id' | 'role' | 'email'>): { token: string; expiresIn: number };
+  /** Signs an access token of session `sessionId` (its `sid`); returns it with its lifetime in seconds. */
+  accessToken(
+    user: Pick<User, 'id' | 'role' | 'email'>,
+    sessionId: string,
+  ): { token: string; expiresIn: number };
+  accessTtlSeconds: number;
   /** A new opaque refresh token and the hash that is stored instead of it. */
   refreshToken(): { token: string; hash: string };
   hashRefreshToken(token: string): string;
   refreshTtlSeconds: number;
   jwks(): unknown;
+}
+
+/** The session's open WebSockets: listed from the connections table, closed through the management API. */
+export interface SessionSockets {
+  /** Closes every open connection of `userId` whose `$connect` token carried `sessionId`; returns how many. */
+  closeSession(userId: string, sessionId: string): Promise<number>;
 }
 
 export interface Clock {
@@ -93,7 +123,12 @@ export interface AuthDeps {
   refreshTokens: RefreshTokenRepository;
   audit: AuditLog;
   attempts: LoginAttempts;
+  throttle: ClientThrottle;
+  denylist: SessionDenylist;
+  sockets: SessionSockets;
   hasher: PasswordHasher;
   tokens: TokenIssuer;
   clock: Clock;
+  /** True only in the local stage with TIKETI_TEST_SWITCHES=1 (the login race test's guard bypass). */
+  testSwitches?: boolean;
 }

@@ -1,10 +1,13 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { getAccessTokenVerifier } from '../shared/jwt';
+import { getAccessTokenVerifier, type VerifiedClaims } from '../shared/jwt';
 import { createLogger, withLambdaContext } from '../shared/logger';
+import { getSessionDenylist } from '../shared/session-denylist';
 
 /**
  * Lambda REQUEST authorizers. They only authenticate: the verified token's `sub`, `role` and `email` become
- * the context every handler reads its caller from. Role checks happen again in handlers and use cases.
+ * the context every handler reads its caller from, with the session id `sid` and token id `jti` (http.ts checks
+ * them again, in case API Gateway serves a cached decision). A token of an ended session (logout) is refused.
+ * Role checks happen again in handlers and use cases.
  * Throwing exactly `Unauthorized` is API Gateway's convention for a 401.
  */
 const logger = createLogger('authorizer');
@@ -27,17 +30,25 @@ function policy(
 
 async function authorize(token: string | undefined, methodArn: string) {
   if (!token) throw new Error('Unauthorized');
+  let claims: VerifiedClaims;
   try {
-    const claims = await (await getAccessTokenVerifier()).verify(token);
-    return policy(claims.sub, 'Allow', methodArn, {
-      userId: claims.sub,
-      role: claims.role,
-      email: claims.email,
-    });
+    claims = await (await getAccessTokenVerifier()).verify(token);
   } catch (err) {
     logger.info('token rejected', { reason: (err as Error).name });
     throw new Error('Unauthorized');
   }
+  // A denylist that cannot be read fails the request (500), never lets an ended session through.
+  if (await (await getSessionDenylist()).isDenied(claims)) {
+    logger.info('token rejected', { reason: 'session ended' });
+    throw new Error('Unauthorized');
+  }
+  return policy(claims.sub, 'Allow', methodArn, {
+    userId: claims.sub,
+    role: claims.role,
+    email: claims.email,
+    jti: claims.jti,
+    ...(claims.sid ? { sid: claims.sid } : {}),
+  });
 }
 
 function headerOf(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {

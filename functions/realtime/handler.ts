@@ -5,6 +5,7 @@ import { getPool, getRedis } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { AppError } from '../shared/errors';
 import { createLogger, withLambdaContext } from '../shared/logger';
+import { getSessionDenylist } from '../shared/session-denylist';
 import { pgEventDirectory } from './adapters/pg-event-directory';
 import { redisFrameLimiter } from './adapters/redis-frame-limiter';
 import { redisSessionStore } from './adapters/redis-session-store';
@@ -52,7 +53,7 @@ const getControl = () =>
 
 type WsEvent = APIGatewayProxyWebsocketEventV2 & {
   requestContext: APIGatewayProxyWebsocketEventV2['requestContext'] & {
-    authorizer?: { userId?: string; role?: string };
+    authorizer?: { userId?: string; role?: string; sid?: string; jti?: string };
     identity?: { sourceIp?: string };
   };
 };
@@ -67,13 +68,18 @@ async function route(event: WsEvent): Promise<APIGatewayProxyResult> {
   const { routeKey, connectionId } = event.requestContext;
   try {
     if (routeKey === '$connect') {
-      const userId = event.requestContext.authorizer?.userId;
+      const { userId, sid, jti } = event.requestContext.authorizer ?? {};
       if (!userId) return { statusCode: 401, body: 'Unauthorized' };
+      // Also checked by the authorizer; here too because a logout may land between the two.
+      if (await (await getSessionDenylist()).isDenied({ sid, jti })) {
+        return { statusCode: 401, body: 'Unauthorized' };
+      }
       const { accepted } = await connect(await getControl(), {
         connectionId,
         userId,
         connectedAt: event.requestContext.connectedAt,
         sourceIp: event.requestContext.identity?.sourceIp,
+        sessionId: sid,
       });
       return accepted ? ok : { statusCode: 429, body: 'Too many connections' };
     }

@@ -53,7 +53,7 @@ export interface FrameLimiter {
 
 /** What `$connect` and the frame limit need: the registry, server-side close, and a reply to one connection. */
 export interface ConnectionControl {
-  connections: Pick<ConnectionRepository, 'add' | 'connectionsOfUser' | 'remove'>;
+  connections: Pick<ConnectionRepository, 'add' | 'ofUser' | 'remove'>;
   closer: ConnectionCloser;
   send(connectionId: string, message: ServerMessage): Promise<unknown>;
 }

@@ -91,6 +91,30 @@ export const configParts = {
       message: 'set JWKS_JSON or JWKS_PARAMETER_NAME',
       path: ['JWKS_PARAMETER_NAME'],
     }),
+  /**
+   * Per-client-IP budgets for sign-in and sign-up (Redis). Generous enough for a carrier NAT's crowd at an
+   * on-sale, small enough to stop one address trying thousands of accounts; the WAF's rate rule is the coarse
+   * guard in front. AUTH_THROTTLE_EXEMPT_IPS (comma-separated) is for addresses such as synthetic monitors.
+   */
+  authThrottle: z.object({
+    LOGIN_IP_LIMIT: z.coerce.number().int().positive().default(30),
+    LOGIN_IP_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+    REGISTER_IP_LIMIT: z.coerce.number().int().positive().default(10),
+    REGISTER_IP_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(60 * 60),
+    AUTH_THROTTLE_EXEMPT_IPS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((ip) => ip.trim())
+          .filter(Boolean),
+      ),
+  }),
   connections: z.object({
     CONNECTIONS_TABLE: nonEmpty,
     /** Seconds a connection row lives without activity before the sweep and TTL remove it. */

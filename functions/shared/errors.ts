@@ -36,9 +36,9 @@ export class UnauthenticatedError extends AppError {
       | 'TOKEN_INVALID'
       | 'REFRESH_TOKEN_INVALID' = 'UNAUTHENTICATED',
     message = 'Authentication required',
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: unknown },
   ) {
-    super(code, message, undefined, options);
+    super(code, message, options?.details, options);
   }
 }
 

@@ -7,6 +7,7 @@ import { type ErrorCode, errorEnvelope, httpStatusOf } from '../../shared/errors
 import { type FunctionName, type Route, type RouteDef, type RouteId, routes } from '../../shared/routes';
 import { AppError, TooManyRequestsError } from './errors';
 import { createLogger, lambdaContextMiddleware } from './logger';
+import { getSessionDenylist } from './session-denylist';
 import { isTransient } from './transient';
 
 /**
@@ -21,6 +22,9 @@ export interface AuthContext {
   userId: string;
   role: Role;
   email: string;
+  /** The token's session (`sid`) and id (`jti`), for the ended-session check. */
+  sessionId?: string;
+  tokenId?: string;
 }
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -84,7 +88,20 @@ function lowerHeaders(h: APIGatewayProxyEvent['headers'] | null | undefined): Re
 export function authContextOf(event: APIGatewayProxyEvent): AuthContext | null {
   const a = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   if (!a || typeof a.userId !== 'string' || (a.role !== 'user' && a.role !== 'admin')) return null;
-  return { userId: a.userId, role: a.role, email: String(a.email ?? '') };
+  return {
+    userId: a.userId,
+    role: a.role,
+    email: String(a.email ?? ''),
+    ...(typeof a.sid === 'string' ? { sessionId: a.sid } : {}),
+    ...(typeof a.jti === 'string' ? { tokenId: a.jti } : {}),
+  };
+}
+
+/** API Gateway may serve a cached authorizer decision: a token of an ended session is refused here too. */
+async function refuseEndedSession(auth: AuthContext): Promise<void> {
+  if (!auth.sessionId && !auth.tokenId) return;
+  const denied = await (await getSessionDenylist()).isDenied({ sid: auth.sessionId, jti: auth.tokenId });
+  if (denied) throw new AppError('TOKEN_INVALID', 'This session has ended; sign in again');
 }
 
 function parseJsonBody(event: APIGatewayProxyEvent, headers: Record<string, string>): unknown {
@@ -165,6 +182,7 @@ export function createHttpHandler<F extends FunctionName>(fn: F, operations: Ope
     const headers = lowerHeaders(event.headers);
     const auth = authContextOf(event);
     if (route.auth !== 'public' && !auth) throw new AppError('UNAUTHENTICATED', 'Authentication required');
+    if (auth) await refuseEndedSession(auth);
     if (route.auth === 'admin' && auth?.role !== 'admin')
       throw new AppError('FORBIDDEN', 'Administrators only');
 

@@ -20,12 +20,22 @@ describe('access tokens', () => {
     // Act
     const out = await verifier.verify(token);
     // Assess
-    expect(out).toEqual(claims);
+    expect(out).toEqual({ ...claims, jti: payloadOf(token).jti, exp: payloadOf(token).exp });
     expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({
       alg: 'RS256',
       kid: 'k1',
     });
     expect(payloadOf(token).exp - payloadOf(token).iat).toBe(15 * 60);
+  });
+
+  it('carries the session id (sid) through verification', async () => {
+    // Prepare
+    const sid = '6f1c2d3e-0000-4000-8000-000000000001';
+    // Act
+    const out = await verifier.verify(signJwt({ ...claims, sid }, key, opts));
+    // Assess
+    expect(out.sid).toBe(sid);
+    expect(typeof out.jti).toBe('string');
   });
 
   it('rejects a tampered payload', async () => {

@@ -5,7 +5,7 @@ import { readParameter, readSecretJson } from './clients';
 import { type configParts, loadConfig } from './config';
 
 /**
- * Access tokens: RS256 JWTs (15 minutes) with `kid`, claims sub/role/email. Signing uses node:crypto;
+ * Access tokens: RS256 JWTs (15 minutes) with `kid`, claims sub/role/email, `jti` and the session id `sid`. Signing uses node:crypto;
  * verification uses aws-jwt-verify against the service's own JWKS, which rejects `alg: none`, HS256 and
  * unknown key ids by construction.
  */
@@ -16,6 +16,14 @@ export interface AccessClaims {
   sub: string;
   role: Role;
   email: string;
+  /** The sign-in session (refresh-token family) the token belongs to; logout denylists it. */
+  sid?: string;
+}
+
+/** What a verified token yields: its claims plus the token's own id and expiry (epoch seconds). */
+export interface VerifiedClaims extends AccessClaims {
+  jti: string;
+  exp: number;
 }
 
 // Type aliases (not interfaces) so they stay assignable to aws-jwt-verify's JSON types.
@@ -71,7 +79,7 @@ export async function loadJwks(c: Z<'jwks'>): Promise<Jwks> {
 }
 
 export interface AccessTokenVerifier {
-  verify(token: string): Promise<AccessClaims>;
+  verify(token: string): Promise<VerifiedClaims>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -90,13 +98,22 @@ export function createAccessTokenVerifier(
       if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) throw new Error('bad sub');
       if (payload.role !== 'user' && payload.role !== 'admin') throw new Error('bad role');
       if (typeof payload.email !== 'string') throw new Error('bad email');
+      if (typeof payload.jti !== 'string') throw new Error('bad jti');
+      if (payload.sid !== undefined && typeof payload.sid !== 'string') throw new Error('bad sid');
     },
   });
   verifier.cacheJwks(jwks);
   return {
     async verify(token) {
       const payload = await verifier.verify(token);
-      return { sub: payload.sub as string, role: payload.role as Role, email: payload.email as string };
+      return {
+        sub: payload.sub as string,
+        role: payload.role as Role,
+        email: payload.email as string,
+        jti: payload.jti as string,
+        exp: payload.exp as number,
+        ...(typeof payload.sid === 'string' ? { sid: payload.sid } : {}),
+      };
     },
   };
 }

@@ -23,7 +23,8 @@ export const PUBLISHER_PARTS = [
 
 /** Route-table functions (`FUNCTIONS` in shared/routes.ts). Contexts not listed get DEFAULT_ROUTE_FUNCTION_PARTS. */
 export const ROUTE_FUNCTION_PARTS: Partial<Record<FunctionName, readonly ConfigPart[]>> = {
-  auth: ['database', 'redis', 'jwt', 'jwtSigning'],
+  /** Logout closes the session's WebSockets: the user's connection rows (GSI2) and DeleteConnection. */
+  auth: ['database', 'redis', 'jwt', 'jwtSigning', 'authThrottle', 'connections', 'websocketManagement'],
   events: ['database', 'redis'],
   /** /health (deep checks only with the health-check key) and the OpenAPI document. */
   platform: ['database', 'redis', 'connections', 'healthCheck'],
@@ -51,8 +52,11 @@ export const partsOf = (fn: FunctionName): readonly ConfigPart[] =>
 
 /** Lambdas outside the route table. */
 export const FUNCTION_PARTS = {
-  /** functions/authorizer/handler.ts: `handler` (REST) and `wsHandler` (WebSocket $connect). */
-  authorizer: ['jwt', 'jwks'],
+  /**
+   * functions/authorizer/handler.ts: `handler` (REST) and `wsHandler` (WebSocket $connect). `redis`: the ended-
+   * session denylist, so the authorizers must run in the VPC beside ElastiCache.
+   */
+  authorizer: ['jwt', 'jwks', 'redis'],
   /**
    * functions/realtime/handler.ts: $connect/$disconnect/$default and client actions; a publisher. PostgreSQL
    * tells known events from unknown ones, Redis holds sessions. No `jwt`/`jwks`: the `$connect` authorizer

@@ -166,6 +166,9 @@ export function wireRuntime(fn: lambda.Function, parts: readonly ConfigPart[], r
         redis.authSecret.grantRead(fn);
         break;
       }
+      case 'authThrottle':
+        // The defaults in functions/shared/config.ts are the deployed limits; nothing to grant.
+        break;
       case 'jwt':
         env('JWT_ISSUER', jwtIssuer(res.config));
         env('JWT_AUDIENCE', JWT_AUDIENCE);

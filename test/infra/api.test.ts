@@ -269,6 +269,25 @@ describe('Lambda functions', () => {
     });
   });
 
+  it('puts every function that talks to Redis or PostgreSQL in the VPC (ElastiCache and RDS are private)', () => {
+    // The authorizers read the session denylist in Redis: outside the VPC every signed-in request would fail.
+    const fns = Object.entries(resourcesOfType(api, 'AWS::Lambda::Function'));
+    const needing = fns.filter(([, f]) => {
+      const vars = Object.keys(
+        (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+      );
+      return vars.includes('REDIS_HOST') || vars.includes('DB_HOST');
+    });
+    expect(needing.map(([id]) => id)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^AuthorizerFn/),
+        expect.stringMatching(/^WsAuthorizerFn/),
+      ]),
+    );
+    const outside = needing.filter(([, f]) => !f.Properties.VpcConfig).map(([id]) => id);
+    expect(outside).toEqual([]);
+  });
+
   it('grants ssm:GetParameter on the JWKS parameter only to verifiers', () => {
     const policies = Object.entries(resourcesOfType(api, 'AWS::IAM::Policy'));
     const withSsm = policies.filter(([, p]) =>

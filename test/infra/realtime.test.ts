@@ -147,14 +147,15 @@ describe('fan-out worker', () => {
     expect(named).toEqual(publishers);
   });
 
-  it('leaves ManageConnections to the functions that post (publishers and the worker)', () => {
+  it('leaves ManageConnections to the functions that post (publishers and the worker) and auth (logout closes)', () => {
     const manage = (s: Statement) => hasAction(s, 'execute-api:ManageConnections');
     expect(functionsGranted(manage)).toEqual(functionsWithPart('websocketManagement'));
     expect(functionsGranted(manage)).toEqual(
       [
         idOf(stacks.api.realtimeFn),
         idOf(stacks.api.realtime.fanoutFn),
-        ...(['seats', 'reservations'] as const).map((fn) => idOf(stacks.api.functions.get(fn)!)),
+        // auth: logout closes the ended session's sockets (DeleteConnection).
+        ...(['seats', 'reservations', 'auth'] as const).map((fn) => idOf(stacks.api.functions.get(fn)!)),
       ].sort(),
     );
   });

@@ -64,14 +64,16 @@ export function pgRefreshTokenRepository(pool: Pool): RefreshTokenRepository {
       }
     },
     async revokeFamilyOf(tokenHash, reason) {
-      const { rows } = await pool.query<{ user_id: string }>(
-        `WITH t AS (SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = $1)
-         UPDATE refresh_tokens r SET revoked_at = now(), revoked_reason = $2
-         FROM t WHERE r.family_id = t.family_id AND r.revoked_at IS NULL
-         RETURNING t.user_id`,
+      // The family even when already revoked: a repeated logout still ends the session's access tokens.
+      const { rows } = await pool.query<{ user_id: string; family_id: string }>(
+        `WITH t AS (SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = $1),
+              u AS (UPDATE refresh_tokens r SET revoked_at = now(), revoked_reason = $2
+                    FROM t WHERE r.family_id = t.family_id AND r.revoked_at IS NULL)
+         SELECT user_id, family_id FROM t`,
         [tokenHash, reason],
       );
-      return rows[0]?.user_id ?? null;
+      const r = rows[0];
+      return r ? { userId: r.user_id, familyId: r.family_id } : null;
     },
   };
 }

@@ -2,16 +2,20 @@ import type { Redis } from 'ioredis';
 import type { LoginAttempts } from '../ports';
 
 /**
- * Failure counter per account in a 15-minute window, and a lock key once the limit is reached. The
- * counter and its expiry are set in one Lua call so concurrent failures on many Lambdas count exactly.
+ * Failed-login bookkeeping per account, in Redis so every Lambda instance shares it. An attempt is counted
+ * BEFORE its password is checked, in the same Lua call that checks the lock: 40 concurrent guesses get attempt
+ * numbers 1…40 and only the first `maxFailures` are let through to bcrypt. A success resets the count.
+ *
+ *   fail key: attempts admitted in the window (expires `windowSeconds` after the first)
+ *   lock key: set when the last allowed attempt fails; refuses everything for `lockSeconds`
  */
-const RECORD_FAILURE = `
+const ADMIT = `
+local locked = redis.call('TTL', KEYS[2])
+if locked > 0 then return {0, locked} end
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-if n >= tonumber(ARGV[2]) then
-  if redis.call('SET', KEYS[2], '1', 'EX', ARGV[3], 'NX') then return {n, 1} end
-end
-return {n, 0}`;
+if n > tonumber(ARGV[2]) then return {0, math.max(redis.call('TTL', KEYS[1]), 1)} end
+return {1, n}`;
 
 export function redisLoginAttempts(
   redis: Redis,
@@ -20,25 +24,31 @@ export function redisLoginAttempts(
   const failKey = (email: string) => `auth:login-failures:${email}`;
   const lockKey = (email: string) => `auth:login-lock:${email}`;
   return {
-    async lockedFor(email) {
-      const ttl = await redis.ttl(lockKey(email));
-      return Math.max(ttl, 0);
-    },
-    async recordFailure(email) {
-      const [failures, locked] = (await redis.eval(
-        RECORD_FAILURE,
+    maxFailures: opts.maxFailures,
+    async admit(email) {
+      const [admitted, value] = (await redis.eval(
+        ADMIT,
         2,
         failKey(email),
         lockKey(email),
         opts.windowSeconds,
         opts.maxFailures,
-        opts.lockSeconds,
       )) as [number, number];
-      if (locked) await redis.del(failKey(email)); // the lock now carries the penalty; a fresh window after it
-      return { failures, locked: locked === 1 };
+      return admitted === 1
+        ? { admitted: true, attempt: value }
+        : { admitted: false, retryAfterSeconds: value };
+    },
+    async lockedFor(email) {
+      return Math.max(await redis.ttl(lockKey(email)), 0);
+    },
+    async failed(email, attempt) {
+      if (attempt < opts.maxFailures) return false;
+      // The lock now carries the penalty; the window starts afresh after it.
+      await redis.multi().set(lockKey(email), '1', 'EX', opts.lockSeconds, 'NX').del(failKey(email)).exec();
+      return true;
     },
     async reset(email) {
-      await redis.del(failKey(email));
+      await redis.del(failKey(email), lockKey(email));
     },
   };
 }

@@ -11,8 +11,9 @@ export function rs256TokenIssuer(
   const jwks = jwksOf(key);
   const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('base64url');
   return {
-    accessToken(user) {
-      const token = signJwt({ sub: user.id, role: user.role, email: user.email }, key, {
+    accessTtlSeconds: opts.accessTtlSeconds,
+    accessToken(user, sessionId) {
+      const token = signJwt({ sub: user.id, role: user.role, email: user.email, sid: sessionId }, key, {
         issuer: opts.issuer,
         audience: opts.audience,
         ttlSeconds: opts.accessTtlSeconds,

@@ -4,6 +4,7 @@ import type { User } from '../../../shared/domain';
 import { ConflictError, TooManyRequestsError, UnauthenticatedError } from '../../shared/errors';
 import type { AuditEntry, AuthDeps, RefreshTokenRecord, UserRecord } from '../ports';
 import { login } from './login';
+import { logout } from './logout';
 import { refresh } from './refresh';
 import { register } from './register';
 
@@ -14,6 +15,11 @@ function fakeDeps() {
   const audit: AuditEntry[] = [];
   const failures = new Map<string, number>();
   const locks = new Set<string>();
+  const spent = new Map<string, number>();
+  const throttleLimit = 20;
+  const denied: { sid?: string; jti?: string; ttl: number }[] = [];
+  const sockets: { userId: string; sessionId: string; open: boolean }[] = [];
+  let now = new Date();
   let seq = 0;
   const deps: AuthDeps = {
     users: {
@@ -61,36 +67,71 @@ function fakeDeps() {
           },
           insert: (i) => deps.refreshTokens.insert(i),
         }),
-      revokeFamilyOf: async () => null,
+      revokeFamilyOf: async (hash) => {
+        const t = tokens.get(hash);
+        if (!t) return null;
+        for (const o of tokens.values()) if (o.familyId === t.familyId) o.revokedAt ??= new Date();
+        return { userId: t.userId, familyId: t.familyId };
+      },
     },
     audit: { record: async (e) => void audit.push(e) },
     attempts: {
-      lockedFor: async (e) => (locks.has(e) ? 900 : 0),
-      recordFailure: async (e) => {
+      maxFailures: 5,
+      admit: async (e) => {
+        if (locks.has(e)) return { admitted: false, retryAfterSeconds: 900 };
         const n = (failures.get(e) ?? 0) + 1;
         failures.set(e, n);
-        if (n >= 5 && !locks.has(e)) {
-          locks.add(e);
-          return { failures: n, locked: true };
-        }
-        return { failures: n, locked: false };
+        return n > 5 ? { admitted: false, retryAfterSeconds: 600 } : { admitted: true, attempt: n };
       },
-      reset: async (e) => void failures.delete(e),
+      lockedFor: async (e) => (locks.has(e) ? 900 : 0),
+      failed: async (e, attempt) => {
+        if (attempt < 5) return false;
+        locks.add(e);
+        failures.delete(e);
+        return true;
+      },
+      reset: async (e) => {
+        failures.delete(e);
+        locks.delete(e);
+      },
+    },
+    throttle: {
+      consume: async (action, ip) => {
+        const key = `${action}:${ip}`;
+        const n = (spent.get(key) ?? 0) + 1;
+        spent.set(key, n);
+        return n > throttleLimit ? { allowed: false, retryAfterSeconds: 42 } : { allowed: true };
+      },
     },
     hasher: { hash: async (p) => `h:${p}`, verify: async (p, h) => h === `h:${p}` },
     tokens: {
-      accessToken: () => ({ token: `access-${++seq}`, expiresIn: 900 }),
+      accessToken: (_user, sid) => ({ token: `access-${++seq}-${sid}`, expiresIn: 900 }),
+      accessTtlSeconds: 900,
       refreshToken: () => {
         const token = `refresh-${++seq}`;
         return { token, hash: `#${token}` };
       },
       hashRefreshToken: (t) => `#${t}`,
-      refreshTtlSeconds: 3600,
+      refreshTtlSeconds: 30 * 86_400,
       jwks: () => ({ keys: [] }),
     },
-    clock: { now: () => new Date() },
+    denylist: {
+      deny: async (entry, ttl) => void denied.push({ ...entry, ttl }),
+      isDenied: async ({ sid }) => denied.some((d) => d.sid === sid),
+    },
+    sockets: {
+      closeSession: async (userId, sessionId) => {
+        const mine = sockets.filter((c) => c.userId === userId && c.sessionId === sessionId);
+        for (const c of mine) c.open = false;
+        return mine.length;
+      },
+    },
+    clock: { now: () => now },
   };
-  return { deps, audit, tokens };
+  const setNow = (d: Date) => {
+    now = d;
+  };
+  return { deps, audit, tokens, throttleLimit, denied, sockets, setNow };
 }
 
 describe('auth use cases', () => {
@@ -122,6 +163,49 @@ describe('auth use cases', () => {
     expect(f.audit.filter((a) => a.action === 'auth.login.refused_locked')).toHaveLength(1);
   });
 
+  it('a wrong password tells how many attempts are left, counting down to the lock', async () => {
+    // Prepare
+    await register(f.deps, creds);
+    const left: unknown[] = [];
+    // Act
+    for (let i = 0; i < 5; i++) {
+      const err = await login(f.deps, { ...creds, password: 'wrong' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UnauthenticatedError);
+      left.push((err as UnauthenticatedError).details);
+    }
+    // Assess
+    expect(left).toEqual([4, 3, 2, 1, 0].map((attemptsLeft) => ({ attemptsLeft })));
+  });
+
+  it('a successful sign-in resets the count', async () => {
+    // Prepare
+    await register(f.deps, creds);
+    for (let i = 0; i < 4; i++) await login(f.deps, { ...creds, password: 'wrong' }).catch(() => {});
+    // Act
+    await login(f.deps, creds);
+    const err = await login(f.deps, { ...creds, password: 'wrong' }).catch((e: unknown) => e);
+    // Assess
+    expect((err as UnauthenticatedError).details).toEqual({ attemptsLeft: 4 });
+  });
+
+  it('the client address budget refuses sign-in and sign-up past it with 429 TOO_MANY_REQUESTS', async () => {
+    // Prepare
+    const ip = { ...creds, sourceIp: '203.0.113.9' };
+    for (let i = 0; i < f.throttleLimit; i++) {
+      await login(f.deps, { ...ip, email: `nobody-${i}@example.com` }).catch(() => {});
+    }
+    // Act
+    const refused = await login(f.deps, ip).catch((e: unknown) => e);
+    const otherIp = await login(f.deps, { ...ip, sourceIp: '203.0.113.10' }).catch((e: unknown) => e);
+    // Assess
+    expect(refused).toBeInstanceOf(TooManyRequestsError);
+    expect(refused).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 42 });
+    expect(otherIp).toBeInstanceOf(UnauthenticatedError);
+    expect(
+      f.audit.filter((a) => a.sourceIp === '203.0.113.9' && a.action === 'auth.login.failed'),
+    ).toHaveLength(f.throttleLimit);
+  });
+
   it('refresh rotates once; replaying the old token revokes the family', async () => {
     const first = await register(f.deps, creds);
     const second = await refresh(f.deps, { refreshToken: first.refreshToken, sourceIp: 'x' });
@@ -133,6 +217,56 @@ describe('auth use cases', () => {
       refresh(f.deps, { refreshToken: second.refreshToken, sourceIp: 'x' }),
     ).rejects.toBeInstanceOf(UnauthenticatedError);
     expect(f.audit.some((a) => a.action === 'auth.refresh.reuse_detected')).toBe(true);
+  });
+
+  it('refresh keeps the family expiry: 30 days from sign-in, however often it rotates', async () => {
+    // Prepare
+    const start = new Date('2026-12-01T00:00:00Z');
+    f.setNow(start);
+    let session = await register(f.deps, creds);
+    const familyExpiry = [...f.tokens.values()][0]!.expiresAt.getTime();
+    // Act: rotate every 10 days
+    for (const days of [10, 20]) {
+      f.setNow(new Date(start.getTime() + days * 86_400_000));
+      session = await refresh(f.deps, { refreshToken: session.refreshToken, sourceIp: 'x' });
+    }
+    f.setNow(new Date(familyExpiry + 1000));
+    const late = refresh(f.deps, { refreshToken: session.refreshToken, sourceIp: 'x' });
+    // Assess
+    expect(new Set([...f.tokens.values()].map((t) => t.expiresAt.getTime()))).toEqual(
+      new Set([familyExpiry]),
+    );
+    await expect(late).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
+  it('logout revokes the family, denylists the session for an access token lifetime, closes its sockets', async () => {
+    // Prepare
+    const first = await register(f.deps, creds);
+    const other = await login(f.deps, creds);
+    const familyOf = (refreshToken: string) => f.tokens.get(`#${refreshToken}`)!.familyId;
+    const userId = first.user.id;
+    f.sockets.push(
+      { userId, sessionId: familyOf(first.refreshToken), open: true },
+      { userId, sessionId: familyOf(first.refreshToken), open: true },
+      { userId, sessionId: familyOf(other.refreshToken), open: true },
+    );
+    // Act
+    await logout(f.deps, { refreshToken: first.refreshToken, sourceIp: 'x' });
+    // Assess
+    expect(f.denied).toEqual([{ sid: familyOf(first.refreshToken), ttl: 900 }]);
+    expect(f.sockets.map((c) => c.open)).toEqual([false, false, true]);
+    await expect(refresh(f.deps, { refreshToken: first.refreshToken, sourceIp: 'x' })).rejects.toBeInstanceOf(
+      UnauthenticatedError,
+    );
+    expect(f.audit.find((a) => a.action === 'auth.logout')?.details).toMatchObject({ socketsClosed: 2 });
+  });
+
+  it('logout of an unknown token changes nothing', async () => {
+    // Prepare / Act
+    await logout(f.deps, { refreshToken: 'refresh-unknown', sourceIp: 'x' });
+    // Assess
+    expect(f.denied).toEqual([]);
+    expect(f.audit).toEqual([]);
   });
 
   it('refresh refuses an expired token', async () => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthResult } from '../../../shared/routes';
 import { TooManyRequestsError, UnauthenticatedError } from '../../shared/errors';
-import type { AuthDeps } from '../ports';
+import type { Admission, AuthDeps } from '../ports';
 import { issueSession } from './issue-session';
+import { throttleClient } from './throttle';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_SECONDS = 15 * 60;
@@ -16,22 +17,39 @@ export interface LoginInput {
   sourceIp: string;
 }
 
+export interface LoginOptions {
+  /**
+   * Test-only (local stage with test switches): the old order, lock check → bcrypt → count, which lets every
+   * concurrent guess through. The race test uses it to show what the atomic admission prevents.
+   */
+  unguarded?: boolean;
+}
+
 /**
- * Five failures within 15 minutes lock the account for 15 minutes: the 6th attempt is refused with 429
- * and Retry-After, even with the right password. Every failure and lockout is audited.
+ * Five wrong passwords within 15 minutes lock the account for 15 minutes: later attempts are refused with 429
+ * and Retry-After, even with the right password. Each attempt is counted before bcrypt runs (one atomic Redis
+ * step with the lock check), so concurrent guesses cannot exceed five checks per window. A wrong password is
+ * answered with how many attempts are left. The client address has its own budget across accounts.
  */
-export async function login(deps: AuthDeps, input: LoginInput): Promise<AuthResult> {
+export async function login(
+  deps: AuthDeps,
+  input: LoginInput,
+  options: LoginOptions = {},
+): Promise<AuthResult> {
   const email = input.email.trim().toLowerCase();
-  const locked = await deps.attempts.lockedFor(email);
-  if (locked > 0) {
+  await throttleClient(deps, 'login', input.sourceIp);
+  const admission = options.unguarded
+    ? await unguardedAdmission(deps, email)
+    : await deps.attempts.admit(email);
+  if (!admission.admitted) {
     await deps.audit.record({
       action: 'auth.login.refused_locked',
       subject: email,
       sourceIp: input.sourceIp,
-      details: { retryAfterSeconds: locked },
+      details: { retryAfterSeconds: admission.retryAfterSeconds },
     });
     throw new TooManyRequestsError(
-      locked,
+      admission.retryAfterSeconds,
       'ACCOUNT_LOCKED',
       'Too many failed sign-in attempts; try again later',
     );
@@ -40,13 +58,15 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<AuthResu
   const user = await deps.users.findByEmail(email);
   const ok = await deps.hasher.verify(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) {
-    const { failures, locked: nowLocked } = await deps.attempts.recordFailure(email);
+    const attempt = options.unguarded ? await countAfterCheck(deps, email) : admission.attempt;
+    const nowLocked = await deps.attempts.failed(email, attempt);
+    const attemptsLeft = Math.max(0, deps.attempts.maxFailures - attempt);
     await deps.audit.record({
       action: 'auth.login.failed',
       actorId: user?.id ?? null,
       subject: email,
       sourceIp: input.sourceIp,
-      details: { failures, reason: user ? 'wrong_password' : 'unknown_email' },
+      details: { failures: attempt, reason: user ? 'wrong_password' : 'unknown_email' },
     });
     if (nowLocked) {
       await deps.audit.record({
@@ -57,7 +77,14 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<AuthResu
         details: { lockSeconds: LOCKOUT_SECONDS },
       });
     }
-    throw new UnauthenticatedError('INVALID_CREDENTIALS', 'Email or password is incorrect');
+    // Unknown emails are counted the same way, so attemptsLeft tells nothing about whether an account exists.
+    throw new UnauthenticatedError(
+      'INVALID_CREDENTIALS',
+      attemptsLeft > 0
+        ? `Email or password is incorrect; ${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left`
+        : `Email or password is incorrect; sign-in is locked for ${LOCKOUT_SECONDS / 60} minutes`,
+      { details: { attemptsLeft } },
+    );
   }
 
   await deps.attempts.reset(email);
@@ -69,4 +96,14 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<AuthResu
   });
   const { passwordHash: _hash, ...publicUser } = user;
   return issueSession(deps, publicUser, { familyId: randomUUID(), parentId: null });
+}
+
+async function unguardedAdmission(deps: AuthDeps, email: string): Promise<Admission> {
+  const locked = await deps.attempts.lockedFor(email);
+  return locked > 0 ? { admitted: false, retryAfterSeconds: locked } : { admitted: true, attempt: 0 };
+}
+
+async function countAfterCheck(deps: AuthDeps, email: string): Promise<number> {
+  const counted = await deps.attempts.admit(email);
+  return counted.admitted ? counted.attempt : deps.attempts.maxFailures;
 }

@@ -25,7 +25,12 @@ export async function refresh(
     const user = await deps.users.findById(token.userId);
     if (!user) return { kind: 'invalid' as const };
     await tx.markRotated(token.id);
-    const session = await issueSession(deps, user, { familyId: token.familyId, parentId: token.id, tx });
+    const session = await issueSession(deps, user, {
+      familyId: token.familyId,
+      parentId: token.id,
+      expiresAt: token.expiresAt,
+      tx,
+    });
     return { kind: 'ok' as const, session };
   });
   if (outcome.kind === 'ok') return outcome.session;

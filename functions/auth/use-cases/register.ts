@@ -3,6 +3,7 @@ import type { AuthResult } from '../../../shared/routes';
 import { ConflictError } from '../../shared/errors';
 import type { AuthDeps } from '../ports';
 import { issueSession } from './issue-session';
+import { throttleClient } from './throttle';
 
 export interface RegisterInput {
   email: string;
@@ -11,9 +12,13 @@ export interface RegisterInput {
   sourceIp: string;
 }
 
-/** Every new account is a plain `user`: a role in the request never reaches this use case. */
+/**
+ * Every new account is a plain `user`: a role in the request never reaches this use case. The client address's
+ * sign-up budget is spent before the (deliberately slow) password hash.
+ */
 export async function register(deps: AuthDeps, input: RegisterInput): Promise<AuthResult> {
   const email = input.email.trim().toLowerCase();
+  await throttleClient(deps, 'register', input.sourceIp);
   const passwordHash = await deps.hasher.hash(input.password);
   const user = await deps.users.create({ email, name: input.name, passwordHash, role: 'user' });
   if (!user) {

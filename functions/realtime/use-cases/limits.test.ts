@@ -15,7 +15,7 @@ function control(existing: Row[] = []) {
       add: vi.fn(async (c) => {
         rows.push({ connectionId: c.connectionId, connectedAt: c.connectedAt });
       }),
-      connectionsOfUser: vi.fn(async () =>
+      ofUser: vi.fn(async () =>
         [...rows].sort(
           (a, b) => a.connectedAt - b.connectedAt || a.connectionId.localeCompare(b.connectionId),
         ),

@@ -17,7 +17,13 @@ export const WS_LIMITS = {
   refusalWindowMs: 10_000,
 } as const;
 
-type Connect = { connectionId: string; userId: string; connectedAt: number; sourceIp?: string };
+type Connect = {
+  connectionId: string;
+  userId: string;
+  connectedAt: number;
+  sourceIp?: string;
+  sessionId?: string;
+};
 
 /**
  * `$connect`: registers the connection, then keeps the user's newest `maxConnectionsPerUser` and closes the rest,
@@ -32,7 +38,7 @@ export async function connect(
   input: Connect,
 ): Promise<{ accepted: boolean; closed: string[] }> {
   await deps.connections.add(input);
-  const mine = await deps.connections.connectionsOfUser(input.userId);
+  const mine = await deps.connections.ofUser(input.userId);
   if (!mine.some((c) => c.connectionId === input.connectionId)) mine.push(input);
   const excess = mine.length - WS_LIMITS.maxConnectionsPerUser;
   if (excess <= 0) return { accepted: true, closed: [] };

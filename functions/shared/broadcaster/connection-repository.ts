@@ -24,16 +24,30 @@ export const topicKey = (topic: string) => `TOPIC#${topic}`;
 const META = 'META';
 
 type Key = { pk: string; sk: string };
+export interface UserConnection {
+  connectionId: string;
+  connectedAt: number;
+  sessionId?: string;
+}
 export type PageCursor = Record<string, unknown>;
 
 export interface ConnectionRepository {
-  /** The connection row plus its `user:{id}` subscription (every connection gets per-user messages). */
-  add(input: { connectionId: string; userId: string; connectedAt: number; sourceIp?: string }): Promise<void>;
+  /**
+   * The connection row plus its `user:{id}` subscription (every connection gets per-user messages). `sessionId` is
+   * the `$connect` token's `sid`, so logout can close that session's sockets.
+   */
+  add(input: {
+    connectionId: string;
+    userId: string;
+    connectedAt: number;
+    sourceIp?: string;
+    sessionId?: string;
+  }): Promise<void>;
   /** Deletes the connection row and every subscription row of it; returns how many rows went. */
   remove(connectionId: string): Promise<number>;
   get(connectionId: string): Promise<{ userId: string; connectedAt: number } | null>;
-  /** A user's live connections (GSI2), oldest first. */
-  connectionsOfUser(userId: string): Promise<{ connectionId: string; connectedAt: number }[]>;
+  /** A user's live connections (GSI2), oldest first: the per-user cap and logout read it. */
+  ofUser(userId: string): Promise<UserConnection[]>;
   /** Idempotent (a Put): subscribing again refreshes the row's expiry. */
   subscribe(connectionId: string, userId: string, topic: string): Promise<void>;
   unsubscribe(connectionId: string, topic: string): Promise<void>;
@@ -116,7 +130,7 @@ export function dynamoConnectionRepository(
   }
 
   const repo: ConnectionRepository = {
-    async add({ connectionId, userId, connectedAt, sourceIp }) {
+    async add({ connectionId, userId, connectedAt, sourceIp, sessionId }) {
       const meta = {
         pk: connectionKey(connectionId),
         sk: META,
@@ -126,6 +140,7 @@ export function dynamoConnectionRepository(
         userId,
         connectedAt,
         sourceIp,
+        sessionId,
         expiresAt: expiresAt(),
       };
       await Promise.all([
@@ -154,8 +169,8 @@ export function dynamoConnectionRepository(
       return item ? { userId: item.userId as string, connectedAt: item.connectedAt as number } : null;
     },
 
-    async connectionsOfUser(userId) {
-      const found: { connectionId: string; connectedAt: number }[] = [];
+    async ofUser(userId) {
+      const found: UserConnection[] = [];
       let startKey: PageCursor | undefined;
       do {
         const page = await doc.send(
@@ -165,12 +180,16 @@ export function dynamoConnectionRepository(
             KeyConditionExpression: 'gsi2pk = :u',
             FilterExpression: 'expiresAt > :now',
             ExpressionAttributeValues: { ':u': `USER#${userId}`, ':now': nowSeconds() },
-            ProjectionExpression: 'connectionId, connectedAt',
+            ProjectionExpression: 'connectionId, connectedAt, sessionId',
             ExclusiveStartKey: startKey,
           }),
         );
         for (const i of page.Items ?? []) {
-          found.push({ connectionId: String(i.connectionId), connectedAt: Number(i.connectedAt) });
+          found.push({
+            connectionId: String(i.connectionId),
+            connectedAt: Number(i.connectedAt),
+            ...(typeof i.sessionId === 'string' ? { sessionId: i.sessionId } : {}),
+          });
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey);

@@ -224,14 +224,17 @@ export class ApiStack extends Stack {
       entry: 'functions/authorizer/handler.ts',
       handler: 'handler',
       description: 'REST API JWT authorizer',
+      ...inVpc,
     });
     this.wsAuthorizerFn = new AppFunction(this, 'WsAuthorizerFn', {
       config,
       entry: 'functions/authorizer/handler.ts',
       handler: 'wsHandler',
       description: 'WebSocket $connect JWT authorizer',
+      ...inVpc,
     });
-    // Authorizers only verify signatures against the JWKS parameter: no VPC, no ENI cold start.
+    // In the VPC: besides the signature (JWKS from SSM, through its endpoint) they refuse ended sessions, whose
+    // denylist is in Redis (ElastiCache is reachable only from the VPC).
     for (const fn of [this.authorizerFn, this.wsAuthorizerFn])
       wireRuntime(fn, FUNCTION_PARTS.authorizer, runtime);
 

@@ -38,7 +38,7 @@ describe('client-side validation mirrors the server limits', () => {
     );
   });
 
-  it('uses LIMITS: password 8..128, name ≤ 100, email format and ≤ 254', () => {
+  it('uses LIMITS: password 8 characters..72 bytes, name ≤ 100, email format and ≤ 254', () => {
     const errors = validateRegister({
       name: 'n'.repeat(101),
       email: 'not-an-email',
@@ -55,10 +55,10 @@ describe('client-side validation mirrors the server limits', () => {
       validateRegister({
         name: 'a',
         email: 'a@b.co',
-        password: 'p'.repeat(129),
-        passwordConfirm: 'p'.repeat(129),
+        password: 'p'.repeat(73),
+        passwordConfirm: 'p'.repeat(73),
       }).password?.(ko),
-    ).toBe('128자 이하로 입력해 주세요.');
+    ).toBe('72자 이하로 입력해 주세요.');
     expect(validateLogin({ email: `${'a'.repeat(250)}@b.co`, password: 'x' }).email).toBeDefined();
   });
 });
