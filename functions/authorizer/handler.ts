@@ -1,7 +1,8 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { getAccessTokenVerifier, type VerifiedClaims } from '../shared/jwt';
 import { createLogger, withLambdaContext } from '../shared/logger';
-import { getSessionDenylist } from '../shared/session-denylist';
+import { getSessionDenylist, type SessionDenylist } from '../shared/session-denylist';
+import { isTransient } from '../shared/transient';
 
 /**
  * Lambda REQUEST authorizers. They only authenticate: the verified token's `sub`, `role` and `email` become
@@ -37,8 +38,7 @@ async function authorize(token: string | undefined, methodArn: string) {
     logger.info('token rejected', { reason: (err as Error).name });
     throw new Error('Unauthorized');
   }
-  // A denylist that cannot be read fails the request (500), never lets an ended session through.
-  if (await (await getSessionDenylist()).isDenied(claims)) {
+  if (await sessionEnded(claims)) {
     logger.info('token rejected', { reason: 'session ended' });
     throw new Error('Unauthorized');
   }
@@ -49,6 +49,24 @@ async function authorize(token: string | undefined, methodArn: string) {
     jti: claims.jti,
     ...(claims.sid ? { sid: claims.sid } : {}),
   });
+}
+
+/**
+ * Whether the token's session was ended (logout). When Redis cannot answer (an outage, a failover) the decision
+ * is left to the handler, which checks the denylist again on every route (http.ts) and on `$connect`, and then
+ * fails closed with a clear 503 + Retry-After: an authorizer that threw would make API Gateway answer a bare 500.
+ */
+export async function sessionEnded(
+  claims: { sid?: string; jti?: string },
+  denylist: () => Promise<Pick<SessionDenylist, 'isDenied'>> = getSessionDenylist,
+): Promise<boolean> {
+  try {
+    return await (await denylist()).isDenied(claims);
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    logger.warn('session denylist unreadable; the handler decides', { error: error as Error });
+    return false;
+  }
 }
 
 function headerOf(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {

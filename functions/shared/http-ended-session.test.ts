@@ -5,7 +5,10 @@ import { createHttpHandler } from './http';
 // The denylist without Redis: session `ended` is denylisted, any other is live.
 vi.mock('./session-denylist', () => ({
   getSessionDenylist: async () => ({
-    isDenied: async ({ sid }: { sid?: string }) => sid === 'ended',
+    isDenied: async ({ sid }: { sid?: string }) => {
+      if (sid === 'redis-down') throw Object.assign(new Error('Connection is closed.'), { name: 'Error' });
+      return sid === 'ended';
+    },
     deny: async () => {},
   }),
 }));
@@ -42,5 +45,14 @@ describe('HTTP edge: ended sessions', () => {
     expect(ended.statusCode).toBe(401);
     expect(JSON.parse(ended.body).error.code).toBe('TOKEN_INVALID');
     expect(live.statusCode).toBe(200);
+  });
+
+  it('answers a clear 503 with Retry-After when the denylist cannot be read (fails closed, not a 500)', async () => {
+    // Act
+    const res = await me('redis-down');
+    // Assess
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['Retry-After']).toBeDefined();
+    expect(JSON.parse(res.body).error.code).toBe('DEPENDENCY_UNAVAILABLE');
   });
 });
