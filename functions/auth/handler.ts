@@ -1,3 +1,5 @@
+import { MANIFEST } from '../manifest';
+import { loadConfig } from '../shared/config';
 import { createHttpHandler } from '../shared/http';
 import { getAuthDeps } from './deps';
 import { login } from './use-cases/login';
@@ -5,6 +7,9 @@ import { logout } from './use-cases/logout';
 import { me } from './use-cases/me';
 import { refresh } from './use-cases/refresh';
 import { register } from './use-cases/register';
+
+// Parsed once at cold start so a missing variable fails loudly, listing all of them.
+loadConfig(MANIFEST.auth.parts);
 
 /** Test-only header (local stage with test switches): `1` checks the password before counting the attempt. */
 export const DISABLE_LOGIN_GUARD_HEADER = 'x-test-disable-login-guard';

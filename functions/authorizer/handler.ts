@@ -1,8 +1,13 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { MANIFEST } from '../manifest';
+import { loadConfig } from '../shared/config';
 import { getAccessTokenVerifier, type VerifiedClaims } from '../shared/jwt';
 import { createLogger, withLambdaContext } from '../shared/logger';
 import { getSessionDenylist, type SessionDenylist } from '../shared/session-denylist';
 import { isTransient } from '../shared/transient';
+
+// Parsed once at cold start so a missing variable fails loudly, listing all of them.
+loadConfig(MANIFEST.authorizer.parts);
 
 /**
  * Lambda REQUEST authorizers. They only authenticate: the verified token's `sub`, `role` and `email` become

@@ -1,3 +1,4 @@
+import { MANIFEST } from '../manifest';
 import { databaseClientConfig, readSecretJson } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { migrate } from './migrate';
@@ -14,7 +15,7 @@ export async function handler(event: {
   PhysicalResourceId?: string;
 }) {
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId ?? 'migrations' };
-  const config = loadConfig(['database', 'databaseRoles']);
+  const config = loadConfig(MANIFEST.migrate.parts);
   const databaseUrl = await databaseClientConfig(config);
   const passwords: Partial<Record<DbRole, string>> = {};
   for (const role of DB_ROLES) {

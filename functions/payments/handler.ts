@@ -1,10 +1,15 @@
 import { ADMISSION_HEADER } from '../../shared/queue';
+import { MANIFEST } from '../manifest';
+import { loadConfig } from '../shared/config';
 import { createHttpHandler } from '../shared/http';
 import { getApiDeps } from './deps';
 import { isTestFault } from './ports';
 import { confirmPayment } from './use-cases/confirm-payment';
 import { getPaymentStatus } from './use-cases/get-payment-status';
 import { preparePayment } from './use-cases/prepare-payment';
+
+// Parsed once at cold start so a missing variable fails loudly, listing all of them.
+loadConfig(MANIFEST.payments.parts);
 
 /**
  * payments: prepare, confirm (starts the payment saga), status. The saga itself runs in functions/payments/saga.ts.

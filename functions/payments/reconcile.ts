@@ -1,3 +1,4 @@
+import { MANIFEST } from '../manifest';
 import { loadConfig } from '../shared/config';
 import { withLambdaContext } from '../shared/logger';
 import { getReconcileDeps, logger } from './deps';
@@ -7,7 +8,7 @@ import { reconcilePayments } from './use-cases/reconcile-payments';
  * Scheduled backstop of payments.confirm (every 5 minutes on AWS via EventBridge; the local stack runs it on a
  * timer): a payment left `in_progress` with no saga gets its saga now, or fails with nothing charged.
  */
-const config = loadConfig(['database', 'paymentSaga']);
+const config = loadConfig(MANIFEST.reconcilePayments.parts);
 
 async function reconcile() {
   const result = await reconcilePayments(await getReconcileDeps(), {

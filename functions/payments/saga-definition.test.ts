@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TransientError } from '../shared/errors';
 import { PaymentKeyMismatchError } from './errors';
-import { forStateMachine } from './saga';
+import { forStateMachine } from './saga-errors';
 
 /**
  * The contract between the saga task's error names (saga.ts) and the state machine that routes them

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TransientError } from '../shared/errors';
 import { CircuitOpenError, PaymentDeclinedError, ProviderTimeoutError } from './errors';
-import { forStateMachine } from './saga';
+import { forStateMachine } from './saga-errors';
 
 /** The names the payment saga's Retry/Catch match (payment-saga.asl.json) are decided here. */
 describe('payment saga task errors', () => {

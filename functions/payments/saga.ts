@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { TransientError } from '../shared/errors';
+import { MANIFEST } from '../manifest';
+import { loadConfig } from '../shared/config';
 import { withLambdaContext } from '../shared/logger';
-import { isTransient } from '../shared/transient';
 import { getSagaDeps, logger } from './deps';
-import { PaymentError, ProviderTimeoutError } from './errors';
-import { SAGA_STEPS, type SagaStep, steps } from './use-cases/saga-steps';
+import { forStateMachine } from './saga-errors';
+import { SAGA_STEPS, steps } from './use-cases/saga-steps';
+
+// Parsed once at cold start so a missing variable fails loudly, listing all of them.
+loadConfig(MANIFEST.paymentTasks.parts);
 
 /**
  * The payment saga's task Lambda: `handler({ step, input })`, where `input` is the whole execution state
@@ -28,24 +31,6 @@ const EXPECTED = new Set([
   'PaymentAlreadyConfirmedError',
   'InjectedFaultError',
 ]);
-
-/** The error as Step Functions should see it. */
-export function forStateMachine(step: SagaStep, error: unknown): unknown {
-  // A cancel that timed out is safe to repeat under the same idempotency key; only a timed-out charge is
-  // ambiguous enough to need its own path (void).
-  if (error instanceof ProviderTimeoutError) {
-    return step === 'charge' ? error : new TransientError(error.message, { cause: error });
-  }
-  // Declines, refusals, late payments: outcomes the saga routes, even when a transient error caused them.
-  if (error instanceof PaymentError) return error;
-  // One name for every transient failure (subclasses such as CircuitOpenError, pool timeouts, connection loss),
-  // so the state machine's single `TransientError` Retry clause covers them all; raw driver text stays in cause.
-  if (isTransient(error)) {
-    const message = error instanceof TransientError ? error.message : 'A dependency is unavailable';
-    return new TransientError(message, { cause: error });
-  }
-  return error;
-}
 
 async function runStep(event: unknown): Promise<unknown> {
   const { step, input } = eventSchema.parse(event);

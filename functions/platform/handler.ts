@@ -1,6 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HEALTH_KEY_HEADER } from '../../shared/edge';
 import { buildOpenApiDocument } from '../../shared/openapi';
+import { MANIFEST } from '../manifest';
 import { getDynamo, getPool, getRedis, readSecretJson } from '../shared/clients';
 import { loadConfig } from '../shared/config';
 import { createHttpHandler } from '../shared/http';
@@ -8,7 +9,7 @@ import { once } from '../shared/once';
 import { health } from './health';
 
 /** platform: GET /health (shallow; each dependency with the health-check key) and GET /api/v1/openapi.json. */
-const config = loadConfig(['database', 'redis', 'connections', 'healthCheck']);
+const config = loadConfig(MANIFEST.platform.parts);
 let openapi: ReturnType<typeof buildOpenApiDocument> | undefined;
 
 const healthKey = once(async () =>

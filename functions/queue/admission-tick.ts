@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { MANIFEST } from '../manifest';
+import { loadConfig } from '../shared/config';
 import { TransientError } from '../shared/errors';
 import { withLambdaContext } from '../shared/logger';
 import { isTransient } from '../shared/transient';
 import { getTickDeps, logger } from './deps';
 import { admissionTick } from './use-cases/admission-tick';
+
+// Parsed once at cold start so a missing variable fails loudly, listing all of them.
+loadConfig(MANIFEST.admissionTick.parts);
 
 /**
  * Task of the admission-loop state machine: `{ eventId, iteration }` → `{ eventId, continue, iteration,

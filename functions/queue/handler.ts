@@ -1,6 +1,11 @@
+import { MANIFEST } from '../manifest';
+import { loadConfig } from '../shared/config';
 import { createHttpHandler } from '../shared/http';
 import { getQueueDeps } from './deps';
 import { joinQueue, leaveQueue, queueStatus, roomState } from './use-cases/join-queue';
+
+// Parsed once at cold start so a missing variable fails loudly, listing all of them.
+loadConfig(MANIFEST.queue.parts);
 
 /** queue: the waiting room's REST routes. The admission loop runs in functions/queue/admission-tick.ts. */
 export const handler = createHttpHandler('queue', {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { serverMessageSchema } from '../../shared/ws';
+import { MANIFEST } from '../manifest';
 import { getBroadcaster } from '../shared/broadcaster';
 import { loadConfig } from '../shared/config';
 import { createLogger, withLambdaContext } from '../shared/logger';
@@ -10,7 +11,7 @@ import { createLogger, withLambdaContext } from '../shared/logger';
  * the publisher (InvocationType Event); it returns its counts for the logs and never throws for a failed
  * post, so Lambda's automatic retries cannot post a shard twice.
  */
-loadConfig(['connections', 'websocketManagement', 'broadcast']);
+loadConfig(MANIFEST.fanout.parts);
 const logger = createLogger('fanout');
 
 const shardSchema = z.object({

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import type { ErrorCode } from '../../shared/errors';
+import { MANIFEST } from '../manifest';
 import { getBroadcaster, getConnectionCloser, getConnectionRepository } from '../shared/broadcaster';
 import { getPool, getRedis } from '../shared/clients';
 import { loadConfig } from '../shared/config';
@@ -20,7 +21,7 @@ import { admitFrame, connect } from './use-cases/limits';
  * out through the management API (PostToConnection), the same path broadcasts take.
  */
 // Parsed once at cold start so a missing variable fails loudly, listing all of them.
-loadConfig(['connections', 'websocketManagement', 'broadcast', 'redis', 'database']);
+loadConfig(MANIFEST.realtime.parts);
 const logger = createLogger('realtime');
 
 let deps: Promise<RealtimeDeps> | undefined;

@@ -1,3 +1,4 @@
+import { MANIFEST } from '../manifest';
 import { getConnectionRepository } from '../shared/broadcaster';
 import { loadConfig } from '../shared/config';
 import { createLogger, withLambdaContext } from '../shared/logger';
@@ -9,7 +10,7 @@ import { createLogger, withLambdaContext } from '../shared/logger';
  * It Scans with a filter, page by page — acceptable for a periodic maintenance job, never on a request path.
  * The broadcaster's 410 path removes dead connections it meets sooner.
  */
-loadConfig(['connections']);
+loadConfig(MANIFEST.sweep.parts);
 const logger = createLogger('sweep');
 
 async function sweep() {

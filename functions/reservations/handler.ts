@@ -1,4 +1,5 @@
 import { ADMISSION_HEADER } from '../../shared/queue';
+import { MANIFEST } from '../manifest';
 import { loadConfig } from '../shared/config';
 import { createHttpHandler } from '../shared/http';
 import { getReservationsDeps } from './deps';
@@ -8,15 +9,7 @@ import { getReservation, listReservations } from './use-cases/get-reservation';
 
 /** reservations: create (idempotent), list mine, get, cancel. */
 // Parsed once at cold start so a missing variable fails loudly, listing all of them.
-loadConfig([
-  'database',
-  'redis',
-  'holdExpiry',
-  'admission',
-  'connections',
-  'websocketManagement',
-  'broadcast',
-]);
+loadConfig(MANIFEST.reservations.parts);
 
 /**
  * Test-only header (see ReservationsDeps.testSwitches): `1` decides a general-admission reservation without

@@ -1,4 +1,5 @@
 import { ADMISSION_HEADER } from '../../shared/queue';
+import { MANIFEST } from '../manifest';
 import { loadConfig } from '../shared/config';
 import { createHttpHandler } from '../shared/http';
 import { getSeatsDeps } from './deps';
@@ -8,15 +9,7 @@ import { unlockSeats } from './use-cases/unlock-seats';
 
 /** seats: the seat map, and the caller's hold (lock, unlock, read). */
 // Parsed once at cold start so a missing variable fails loudly, listing all of them.
-loadConfig([
-  'database',
-  'redis',
-  'holdExpiry',
-  'admission',
-  'connections',
-  'websocketManagement',
-  'broadcast',
-]);
+loadConfig(MANIFEST.seats.parts);
 
 /**
  * Test-only header (see SeatsDeps.testSwitches): `1` locks without the Redis filter and the availability check,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MANIFEST } from '../manifest';
 import { loadConfig } from '../shared/config';
 import { TransientError } from '../shared/errors';
 import { withLambdaContext } from '../shared/logger';
@@ -11,7 +12,7 @@ import { releaseHold, toWorkflowOutput } from './use-cases/release-hold';
  * fail the execution (never retried); connection-level faults surface as `TransientError`, the only error type
  * (besides Lambda's own service errors) the state machine retries.
  */
-loadConfig(['database', 'redis', 'connections', 'websocketManagement', 'broadcast']);
+loadConfig(MANIFEST.releaseHold.parts);
 
 const inputSchema = z.object({ holdId: z.uuid(), eventId: z.uuid() });
 async function release(payload: unknown) {

@@ -1,3 +1,4 @@
+import { MANIFEST } from '../manifest';
 import { loadConfig } from '../shared/config';
 import { withLambdaContext } from '../shared/logger';
 import { getReleaseDeps, logger } from './deps';
@@ -7,7 +8,7 @@ import { sweepExpired } from './use-cases/sweep-expired';
  * Scheduled backstop of the hold-expiry workflow (every minute on AWS via EventBridge; the local stack runs it
  * on a timer): releases holds and pending reservations whose timer never fired, overdue by more than 60 s.
  */
-loadConfig(['database', 'redis', 'connections', 'websocketManagement', 'broadcast']);
+loadConfig(MANIFEST.sweepExpired.parts);
 
 async function sweep(_event?: unknown, context?: { getRemainingTimeInMillis?: () => number }) {
   const result = await sweepExpired(await getReleaseDeps(), {

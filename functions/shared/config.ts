@@ -241,3 +241,6 @@ export function loadConfig<const T extends readonly PartName[]>(
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return out as Merge<T>;
 }
+
+/** The name of a config part (what a function declares in functions/manifest.ts). */
+export type ConfigPartName = Exclude<PartName, 'base'>;

@@ -8,7 +8,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { assertFanoutBudget, prefix, type StageConfig } from './config';
-import { FUNCTION_PARTS } from './functions';
+import { codeOf, FUNCTION_PARTS, timeoutOf } from './functions';
 import { AppFunction } from './lambda';
 import { acknowledge } from './nag';
 import { type BroadcastRuntime, type RuntimeResources, wireRuntime } from './runtime-env';
@@ -69,11 +69,11 @@ export class RealtimeWorkers extends Construct {
     // --- Fan-out worker -----------------------------------------------------------------------------------------
     this.fanoutFn = new AppFunction(this, 'FanoutFn', {
       config,
-      entry: 'functions/realtime/fanout.ts',
+      ...codeOf('fanout'),
       description: 'WebSocket broadcast fan-out: posts one shard of a topic audience',
       // A shard of fanoutShardSize posts at fanoutConcurrency in flight takes about a second; the margin covers
       // the broadcaster's throttling backoff (429 → up to 5 attempts, 2 s cap).
-      timeout: Duration.seconds(60),
+      timeout: timeoutOf('fanout'),
       // Account-wide cap on shards posted at once: the API Gateway throttle arithmetic is in config.ts
       // (fanoutBudget). Invocations over the cap wait in Lambda's async queue, up to FANOUT_MAX_EVENT_AGE.
       reservedConcurrentExecutions: config.realtime.fanoutWorkers,
@@ -105,7 +105,7 @@ export class RealtimeWorkers extends Construct {
     // --- Sweep of expired connection and subscription rows ------------------------------------------------------
     this.sweepFn = new AppFunction(this, 'SweepFn', {
       config,
-      entry: 'functions/realtime/sweep.ts',
+      ...codeOf('sweep'),
       description: 'Deletes expired WebSocket connection and subscription rows',
       // Done before the next run starts; one at a time (a late run waits instead of scanning in parallel).
       timeout: Duration.minutes(4),

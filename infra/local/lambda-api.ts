@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createLimiter } from '../../functions/shared/broadcaster/broadcaster';
 import { BodyTooLargeError, readBody } from './gateway/http';
 import { closeServer, listen } from './http-server';
-import { type LambdaRuntime, type LocalFunction, localFunction } from './lambda';
+import { fromManifest, type LambdaRuntime, type LocalFunction } from './lambda';
 import { LOOPBACK } from './ports';
 
 /**
@@ -17,15 +17,12 @@ import { LOOPBACK } from './ports';
  */
 
 /** The broadcaster's fan-out worker (FANOUT_FUNCTION_NAME). */
-export const FANOUT_FUNCTION = localFunction('fanout', 'functions/realtime/fanout.ts', 'handler', 60_000);
+export const FANOUT_FUNCTION = fromManifest('fanout');
 /** The stale-connection sweep (on AWS a scheduled rule invokes it; locally the stack runs it on a timer too). */
-export const SWEEP_FUNCTION = localFunction('sweep', 'functions/realtime/sweep.ts');
+export const SWEEP_FUNCTION = fromManifest('sweep');
 /** The hold-expiry backstop: releases holds and pending reservations whose timer never fired (scheduled too). */
-export const HOLD_SWEEP_FUNCTION = localFunction('sweep-expired-holds', 'functions/seats/sweep-expired.ts');
-export const PAYMENT_RECONCILE_FUNCTION = localFunction(
-  'reconcile-payments',
-  'functions/payments/reconcile.ts',
-);
+export const HOLD_SWEEP_FUNCTION = fromManifest('sweepExpired');
+export const PAYMENT_RECONCILE_FUNCTION = fromManifest('reconcilePayments');
 
 /** AWS limits: 6 MB for synchronous payloads, 256 KB for asynchronous ones (the bound the broadcaster keeps). */
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;

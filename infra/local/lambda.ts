@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 
+import { MANIFEST, type ManifestName } from '../../functions/manifest';
 import { LOCAL_AWS } from './dynamo';
 import { withFunctionEnv } from './function-env';
 
@@ -33,6 +34,12 @@ export function localFunction(
   timeoutMs = 30_000,
 ): LocalFunction {
   return { name: `tiketi-local-${fn}`, module, exportName, timeoutMs };
+}
+
+/** A function of functions/manifest.ts, as the local runtime runs it. */
+export function fromManifest(name: ManifestName): LocalFunction {
+  const spec = MANIFEST[name] as (typeof MANIFEST)[ManifestName] & { timeoutSeconds?: number };
+  return localFunction(spec.name, spec.entry, spec.handler, (spec.timeoutSeconds ?? 30) * 1000);
 }
 
 export function functionArn(name: string): string {
@@ -112,14 +119,6 @@ export class LambdaRuntime {
       pending.catch(() => this.loaded.delete(key));
     }
     return pending;
-  }
-
-  /** An export of a module loaded the way handlers are (same module instances), if the file exists. */
-  async optionalExport(module: string, exportName: string): Promise<unknown> {
-    const file = join(this.root, module);
-    if (!existsSync(file)) return undefined;
-    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    return mod[exportName];
   }
 
   /** Invokes like Lambda: the handler's promise, bounded by the function timeout. */

@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { migrate } from '../../functions/db/migrate';
 import { applyRoles, DB_ROLES, type DbRole, dbRoleName, dbRoleOfEntry } from '../../functions/db/roles';
+import { seed } from '../../functions/db/seed';
+import { MANIFEST } from '../../functions/manifest';
+import { closeClients } from '../../functions/shared/clients';
 import { ensureConnectionsTable, startDynamo } from './dynamo';
 import { applyEnv, CONNECTIONS_TABLE, handlerEnv } from './env';
 import { StackError, withTimeout } from './errors';
 import { scopeProcessEnv } from './function-env';
-import { AUTHORIZER_FUNCTION, REST_FUNCTIONS } from './gateway/rest';
 import { startGateway } from './gateway/server';
 import { createWebApp, type WebMode } from './gateway/web';
-import { REALTIME_FUNCTION } from './gateway/websocket';
 import { loadOrCreateSigningKey } from './keys';
 import { LambdaRuntime, REPO_ROOT } from './lambda';
 import {
@@ -239,7 +239,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const runtime = new LambdaRuntime();
     // Handlers' pools and Redis clients close after the gateway and the executor have stopped calling
     // handlers, and before the servers they talk to go away (stop order is the reverse of this list).
-    stoppers.push({ name: 'handler clients', stop: () => closeHandlerClients(runtime) });
+    stoppers.push({ name: 'handler clients', stop: () => closeHandlerClients() });
 
     const dynamo = await timed(
       'DynamoDB (dynalite)',
@@ -347,7 +347,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       admin = await timed(
         'seed',
         options,
-        () => runSeed(postgres.url, dataDir, note),
+        () => runSeed(postgres.url, dataDir),
         (a) => (a ? a.email : 'skipped'),
       );
     } else {
@@ -473,22 +473,7 @@ function roleUrl(masterUrl: string, role: DbRole, password: string): string {
   return url.toString();
 }
 
-async function runSeed(
-  databaseUrl: string,
-  dataDir: string,
-  note: (m: string) => void,
-): Promise<LocalStack['admin'] | undefined> {
-  const file = join(REPO_ROOT, 'functions', 'db', 'seed.ts');
-  if (!existsSync(file)) {
-    note('Seed: functions/db/seed.ts missing; no demo data and no admin login');
-    return undefined;
-  }
-  const { seed } = (await import(pathToFileURL(file).href)) as {
-    seed: (o: {
-      databaseUrl: string;
-      dataDir: string;
-    }) => Promise<{ adminEmail: string; adminPassword: string }>;
-  };
+async function runSeed(databaseUrl: string, dataDir: string): Promise<LocalStack['admin']> {
   const result = await seed({ databaseUrl, dataDir });
   return { email: result.adminEmail, password: result.adminPassword };
 }
@@ -497,27 +482,14 @@ async function runSeed(
  * Handlers keep pg pools and Redis clients for the life of their "container". Before PostgreSQL and Redis
  * stop they are closed through `closeClients()`, so shutdown is not a burst of connection errors.
  */
-async function closeHandlerClients(runtime: LambdaRuntime): Promise<void> {
-  const closeClients = await runtime.optionalExport('functions/shared/clients.ts', 'closeClients');
-  if (typeof closeClients === 'function') {
-    await withTimeout((closeClients as () => Promise<void>)(), 5000, 'client close timed out').catch(
-      () => {},
-    );
-  }
+async function closeHandlerClients(): Promise<void> {
+  // The same module instance the handlers use: the runtime imports them by file URL, as this import resolves.
+  await withTimeout(closeClients(), 5000, 'client close timed out').catch(() => {});
 }
 
 function missingHandlers(): string[] {
-  const all = [
-    ...Object.values(REST_FUNCTIONS),
-    AUTHORIZER_FUNCTION,
-    REALTIME_FUNCTION,
-    FANOUT_FUNCTION,
-    SWEEP_FUNCTION,
-    HOLD_SWEEP_FUNCTION,
-    PAYMENT_RECONCILE_FUNCTION,
-    ...LOCAL_STATE_MACHINES.flatMap((m) => Object.values(m.tasks)),
-  ];
-  return [...new Set(all.map((fn) => fn.module))].filter((module) => !existsSync(join(REPO_ROOT, module)));
+  const entries = Object.values(MANIFEST).map((spec) => spec.entry);
+  return [...new Set(entries)].filter((entry) => !existsSync(join(REPO_ROOT, entry)));
 }
 
 const SHUTDOWN_NOISE = new Set(['57P01', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);

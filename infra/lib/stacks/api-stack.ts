@@ -13,7 +13,7 @@ import { type ErrorCode, errorEnvelope, httpStatusOf } from '../../../shared/err
 import { FUNCTIONS, type FunctionName, type RouteDef, routes } from '../../../shared/routes';
 import { CLIENT_ACTIONS } from '../../../shared/ws';
 import { prefix, type StageConfig } from '../config';
-import { FUNCTION_PARTS, partsOf, routeFunctionEntry } from '../functions';
+import { codeOf, FUNCTION_PARTS, partsOf, routeFunctionEntry } from '../functions';
 import { AppFunction } from '../lambda';
 import { acknowledge, acknowledgeWildcardResource, MANAGED_POLICY } from '../nag';
 import { RealtimeWorkers } from '../realtime-workers';
@@ -221,15 +221,13 @@ export class ApiStack extends Stack {
 
     this.authorizerFn = new AppFunction(this, 'AuthorizerFn', {
       config,
-      entry: 'functions/authorizer/handler.ts',
-      handler: 'handler',
+      ...codeOf('authorizer'),
       description: 'REST API JWT authorizer',
       ...inVpc,
     });
     this.wsAuthorizerFn = new AppFunction(this, 'WsAuthorizerFn', {
       config,
-      entry: 'functions/authorizer/handler.ts',
-      handler: 'wsHandler',
+      ...codeOf('wsAuthorizer'),
       description: 'WebSocket $connect JWT authorizer',
       ...inVpc,
     });
@@ -240,7 +238,7 @@ export class ApiStack extends Stack {
 
     this.realtimeFn = new AppFunction(this, 'RealtimeFn', {
       config,
-      entry: 'functions/realtime/handler.ts',
+      ...codeOf('realtime'),
       description: 'WebSocket connect/disconnect/actions',
       ...inVpc,
     });

@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import { DB_ROLE_GRANTS, DB_ROLES, type DbRole, dbRoleName } from '../../../functions/db/roles';
 import { prefix, type StageConfig } from '../config';
 import { CONNECTIONS_TABLE_SCHEMA } from '../connections-table';
-import { FUNCTION_PARTS } from '../functions';
+import { codeOf, FUNCTION_PARTS, timeoutOf } from '../functions';
 import { AppFunction } from '../lambda';
 import { acknowledge, acknowledgeWildcardResource, MANAGED_POLICY, REASONS } from '../nag';
 import { repoPath } from '../paths';
@@ -320,11 +320,11 @@ export class DataStack extends Stack {
     // --- Schema migrations: run on deploy whenever the migration files change -------------------------------
     const migrateFn = new AppFunction(this, 'MigrateFn', {
       config,
-      entry: 'functions/db/migrate-handler.ts',
+      ...codeOf('migrate'),
       description: 'Custom resource: apply SQL migrations to PostgreSQL',
       vpc,
       securityGroups: [network.migrationSg],
-      timeout: Duration.minutes(10),
+      timeout: timeoutOf('migrate'),
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
@@ -340,7 +340,7 @@ export class DataStack extends Stack {
     // instance certificate is signed by the RDS CA, which Node 20+ runtimes only trust via NODE_EXTRA_CA_CERTS.
     migrateFn.addEnvironment('NODE_EXTRA_CA_CERTS', '/var/runtime/ca-cert.pem');
     // `databaseRoles`: the role secrets, whose passwords the migration sets (functions/db/roles.ts).
-    wireRuntime(migrateFn, [...FUNCTION_PARTS.migrate, 'databaseRoles'], {
+    wireRuntime(migrateFn, FUNCTION_PARTS.migrate, {
       config,
       serviceVersion: props.serviceVersion,
       database: {

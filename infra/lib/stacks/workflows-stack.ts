@@ -8,7 +8,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { DEFINITIONS, placeholdersOf } from '../../workflows/definitions';
 import { prefix, type StageConfig } from '../config';
-import { FUNCTION_PARTS } from '../functions';
+import { codeOf, FUNCTION_PARTS, timeoutOf } from '../functions';
 import { AppFunction } from '../lambda';
 import { acknowledge, acknowledgeWildcardResource } from '../nag';
 import { type RuntimeResources, wireRuntime } from '../runtime-env';
@@ -69,7 +69,7 @@ export class WorkflowsStack extends Stack {
 
     this.releaseHoldFn = new AppFunction(this, 'ReleaseHoldFn', {
       config,
-      entry: 'functions/seats/release-hold.ts',
+      ...codeOf('releaseHold'),
       description:
         'Hold expiry task: release an expired hold or the unpaid reservation made from it (idempotent)',
       ...inVpc,
@@ -82,7 +82,7 @@ export class WorkflowsStack extends Stack {
 
     this.paymentTasksFn = new AppFunction(this, 'PaymentTasksFn', {
       config,
-      entry: 'functions/payments/saga.ts',
+      ...codeOf('paymentTasks'),
       description: 'Payment saga tasks: charge, confirm, void, refund, mark failed/refunded (idempotent)',
       // One provider call is bounded by providerTimeoutMs; the rest is one transaction.
       timeout: Duration.millis(config.payments.providerTimeoutMs + 20_000),
@@ -97,7 +97,7 @@ export class WorkflowsStack extends Stack {
     // --- Waiting-room admission loop ---------------------------------------------------------------------------
     this.admissionTickFn = new AppFunction(this, 'AdmissionTickFn', {
       config,
-      entry: 'functions/queue/admission-tick.ts',
+      ...codeOf('admissionTick'),
       description:
         'Waiting-room admission tick: admit in ticket order within capacity and rate, expire sessions, publish the room',
       ...inVpc,
@@ -120,10 +120,10 @@ export class WorkflowsStack extends Stack {
     // --- Backstop sweep --------------------------------------------------------------------------------------
     this.sweepExpiredFn = new AppFunction(this, 'SweepExpiredFn', {
       config,
-      entry: 'functions/seats/sweep-expired.ts',
+      ...codeOf('sweepExpired'),
       description:
         'Releases holds and unpaid reservations overdue by more than a minute (timers that never started)',
-      timeout: Duration.minutes(1),
+      timeout: timeoutOf('sweepExpired'),
       // One run at a time; rows are claimed with FOR UPDATE SKIP LOCKED anyway.
       reservedConcurrentExecutions: 1,
       ...inVpc,
@@ -139,9 +139,9 @@ export class WorkflowsStack extends Stack {
     // --- Payment reconciler ----------------------------------------------------------------------------------
     this.reconcilePaymentsFn = new AppFunction(this, 'ReconcilePaymentsFn', {
       config,
-      entry: 'functions/payments/reconcile.ts',
+      ...codeOf('reconcilePayments'),
       description: 'Starts the saga of payments left in progress without one, or fails them uncharged',
-      timeout: Duration.minutes(1),
+      timeout: timeoutOf('reconcilePayments'),
       reservedConcurrentExecutions: 1,
       ...inVpc,
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { FUNCTIONS, type FunctionName, type RouteDef } from '../../../shared/routes';
-import { type LambdaRuntime, type LocalFunction, localFunction } from '../lambda';
+import { fromManifest, type LambdaRuntime, type LocalFunction } from '../lambda';
 import { buildRestAuthorizerEvent, buildRestEvent, headerValue, REST_API_ID } from './events';
 import { BodyTooLargeError, MAX_REQUEST_BYTES, readBody, sendError, sourceIpOf } from './http';
 import {
@@ -22,9 +22,9 @@ import { RouteTable } from './routes';
 export const INTEGRATION_TIMEOUT_MS = 29_000;
 
 export const REST_FUNCTIONS: Record<FunctionName, LocalFunction> = Object.fromEntries(
-  FUNCTIONS.map((fn) => [fn, localFunction(fn, `functions/${fn}/handler.ts`)]),
+  FUNCTIONS.map((fn) => [fn, fromManifest(fn)]),
 ) as Record<FunctionName, LocalFunction>;
-export const AUTHORIZER_FUNCTION = localFunction('authorizer', 'functions/authorizer/handler.ts');
+export const AUTHORIZER_FUNCTION = fromManifest('authorizer');
 
 export interface RequestLogEntry {
   method: string;

@@ -8,7 +8,7 @@ import {
   WS_IDLE_TIMEOUT_MS,
   WS_MAX_FRAME_BYTES,
 } from '../../../shared/ws';
-import { type LambdaRuntime, localFunction } from '../lambda';
+import { fromManifest, type LambdaRuntime } from '../lambda';
 import { buildWsAuthorizerEvent, buildWsEvent, selectWsRoute, type WsEventInfo } from './events';
 import { sourceIpOf } from './http';
 import {
@@ -25,12 +25,8 @@ import {
  * connection registry the `@connections` management API works on.
  */
 
-export const REALTIME_FUNCTION = localFunction('realtime', 'functions/realtime/handler.ts');
-export const WS_AUTHORIZER_FUNCTION = localFunction(
-  'authorizer',
-  'functions/authorizer/handler.ts',
-  'wsHandler',
-);
+export const REALTIME_FUNCTION = fromManifest('realtime');
+export const WS_AUTHORIZER_FUNCTION = fromManifest('wsAuthorizer');
 /** AWS closes every connection after 2 hours. */
 export const WS_MAX_CONNECTION_MS = 2 * 60 * 60 * 1000;
 

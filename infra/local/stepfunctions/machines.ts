@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { functionArn, type LambdaRuntime, type LocalFunction, localFunction, REPO_ROOT } from '../lambda';
+import { functionsTriggeredBy, MANIFEST, type WorkflowName } from '../../../functions/manifest';
+import { type DefinitionName, loadDefinition, placeholdersOf } from '../../workflows/definitions';
+import { fromManifest, functionArn, type LambdaRuntime, type LocalFunction } from '../lambda';
 import { type StepFunctionsEmulator, stateMachineArn, validateDefinition } from './emulator';
 import { type AslMachine, buildTaskHandlers } from './tasks';
 
@@ -15,57 +14,47 @@ export interface LocalStateMachineSpec {
   /** State machine name suffix: `tiketi-local-<name>`, as CDK names it `tiketi-<stage>-<name>`. */
   name: string;
   /** Key of the definition in infra/workflows/definitions.ts (`DEFINITIONS`). */
-  definition: string;
+  definition: DefinitionName;
   /** Handler environment variable carrying the state machine ARN. */
   envVar: string;
   /** Definition placeholder → local function it stands for. */
   tasks: Record<string, LocalFunction>;
 }
 
-export const LOCAL_STATE_MACHINES: readonly LocalStateMachineSpec[] = [
-  {
-    name: 'hold-expiry',
-    definition: 'holdExpiry',
-    envVar: 'HOLD_EXPIRY_STATE_MACHINE_ARN',
-    tasks: { ReleaseHoldFunctionArn: localFunction('release-hold', 'functions/seats/release-hold.ts') },
-  },
-  {
-    name: 'payment-saga',
-    definition: 'paymentSaga',
-    envVar: 'PAYMENT_SAGA_STATE_MACHINE_ARN',
-    tasks: { PaymentTasksFunctionArn: localFunction('payment-tasks', 'functions/payments/saga.ts') },
-  },
-  {
-    name: 'admission-loop',
-    definition: 'admissionLoop',
-    envVar: 'ADMISSION_LOOP_STATE_MACHINE_ARN',
-    tasks: { AdmissionTickFunctionArn: localFunction('admission-tick', 'functions/queue/admission-tick.ts') },
-  },
+/** Each workflow with the handler environment variable carrying its ARN; its tasks come from the manifest. */
+const WORKFLOWS: readonly { name: WorkflowName; definition: DefinitionName; envVar: string }[] = [
+  { name: 'hold-expiry', definition: 'holdExpiry', envVar: 'HOLD_EXPIRY_STATE_MACHINE_ARN' },
+  { name: 'payment-saga', definition: 'paymentSaga', envVar: 'PAYMENT_SAGA_STATE_MACHINE_ARN' },
+  { name: 'admission-loop', definition: 'admissionLoop', envVar: 'ADMISSION_LOOP_STATE_MACHINE_ARN' },
 ];
+
+export const LOCAL_STATE_MACHINES: readonly LocalStateMachineSpec[] = WORKFLOWS.map((w) => ({
+  ...w,
+  tasks: Object.fromEntries(
+    functionsTriggeredBy('task').flatMap((fn) => {
+      const trigger = MANIFEST[fn].trigger as { workflow: WorkflowName; placeholder: string };
+      return trigger.workflow === w.name ? [[trigger.placeholder, fromManifest(fn)]] : [];
+    }),
+  ),
+}));
 
 export const localMachineName = (name: string) => `tiketi-local-${name}`;
 export const localMachineArn = (name: string) => stateMachineArn(localMachineName(name));
 
-const DEFINITIONS_MODULE = 'infra/workflows/definitions.ts';
 const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
 /**
  * Placeholders the definition uses that the spec does not bind: a `${XFunctionArn}` gets a local ARN (its Task
  * state then fails with "no local handler" instead of the whole machine failing to load).
  */
-function extraSubstitutions(spec: LocalStateMachineSpec, mod: DefinitionsModule): Record<string, string> {
+function extraSubstitutions(spec: LocalStateMachineSpec): Record<string, string> {
   const extra: Record<string, string> = {};
-  for (const placeholder of mod.placeholdersOf?.(spec.definition) ?? []) {
+  for (const placeholder of placeholdersOf(spec.definition)) {
     if (placeholder in spec.tasks) continue;
     const fn = /^(\w+)FunctionArn$/.exec(placeholder)?.[1];
     if (fn) extra[placeholder] = functionArn(`tiketi-local-${kebab(fn)}`);
   }
   return extra;
-}
-
-interface DefinitionsModule {
-  loadDefinition?: (name: string, substitutions: Record<string, string>) => unknown;
-  placeholdersOf?: (name: string) => string[];
 }
 
 export interface RegistrationResult {
@@ -79,23 +68,13 @@ export async function registerStateMachines(
   specs: readonly LocalStateMachineSpec[] = LOCAL_STATE_MACHINES,
 ): Promise<RegistrationResult> {
   const result: RegistrationResult = { registered: [], problems: [] };
-  const file = join(REPO_ROOT, DEFINITIONS_MODULE);
-  if (!existsSync(file)) {
-    result.problems.push(`${DEFINITIONS_MODULE} not found: no state machines registered`);
-    return result;
-  }
-  const mod = (await import(pathToFileURL(file).href)) as DefinitionsModule;
-  if (typeof mod.loadDefinition !== 'function') {
-    result.problems.push(`${DEFINITIONS_MODULE} does not export loadDefinition()`);
-    return result;
-  }
   for (const spec of specs) {
     try {
       const substitutions = {
-        ...extraSubstitutions(spec, mod),
+        ...extraSubstitutions(spec),
         ...Object.fromEntries(Object.entries(spec.tasks).map(([key, fn]) => [key, functionArn(fn.name)])),
       };
-      const loaded = await mod.loadDefinition(spec.definition, substitutions);
+      const loaded: unknown = loadDefinition(spec.definition, substitutions);
       const definition = (typeof loaded === 'string' ? JSON.parse(loaded) : loaded) as AslMachine;
       validateDefinition(definition);
       const functions = new Map(Object.values(spec.tasks).map((fn) => [functionArn(fn.name), fn] as const));
