@@ -1,8 +1,10 @@
 import { request } from 'node:http';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DISABLE_LOGIN_GUARD_HEADER } from '../../functions/auth/handler';
 import { createDb } from '../support/db';
 import { api, registerUser, uniqueEmail } from '../support/http';
+
+/** The test-only switch of functions/auth/handler.ts (honoured only by the local stack with test switches on). */
+const DISABLE_LOGIN_GUARD_HEADER = 'x-test-disable-login-guard';
 
 /**
  * Sign-in abuse against the real stack: concurrent guesses at one account, the attempts-left answer, and the
