@@ -18,7 +18,7 @@ import {
 } from './faults-analysis';
 import type { FaultsStackConfig, FaultsStackMessage } from './faults-protocol';
 import { emptyTally, type FailureRecord, STEPS } from './onsale-protocol';
-import { createBuyers, forkBuyers, invariants, jwtOf } from './onsale-shared';
+import { countSold, createBuyers, forkBuyers, invariants, jwtOf } from './onsale-shared';
 import { machineInfo, printTable, summarize } from './stats';
 
 /**
@@ -166,15 +166,7 @@ export async function runFaults(args: FaultsArgs): Promise<number> {
     console.log(`  event and ${userIds.length} buyers created; selling…`);
 
     let soldNow = 0;
-    const sold = async () =>
-      Number(
-        (
-          await db.query<{ n: string }>(
-            "SELECT count(*) AS n FROM seats WHERE event_id = $1 AND status = 'sold'",
-            [eventId],
-          )
-        ).rows[0]!.n,
-      );
+    const sold = () => countSold(db, eventId);
     const tally = { ...emptyTally(), failures: [] as FailureRecord[], approvedReservations: [] as string[] };
     const doneBy = new Map<ChildProcess, number>();
     const started = Date.now();

@@ -79,6 +79,15 @@ export function forkBuyers(input: {
   return Promise.all(finished).then(() => {});
 }
 
+/** Seats of the event sold so far (the sale's progress, sampled every second). */
+export async function countSold(db: pg.Pool, eventId: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    "SELECT count(*) AS n FROM seats WHERE event_id = $1 AND status = 'sold'",
+    [eventId],
+  );
+  return Number(rows[0]!.n);
+}
+
 export interface Invariants {
   oversoldSeats: number;
   seatsSoldToTwoReservations: number;

@@ -9,7 +9,7 @@ import { startLocalStack } from '../../infra/local/stack';
 import { createSeatedEvent } from '../support/fixtures';
 import { runFaults } from './faults';
 import { emptyTally, STEPS } from './onsale-protocol';
-import { createBuyers, forkBuyers, invariants, jwtOf } from './onsale-shared';
+import { countSold, createBuyers, forkBuyers, invariants, jwtOf } from './onsale-shared';
 import { rawPurchaseCeiling } from './raw-purchase';
 import { cpuSnapshot, cpuSpent, machineInfo, printTable, summarize } from './stats';
 
@@ -230,15 +230,7 @@ async function main() {
     let cpuAtSoldOut: ReturnType<typeof cpuSnapshot> = null;
     // And to 95 % sold: the selling itself, before the tail of abandoned seats waiting out their deadlines.
     let cpuAt95: { snapshot: ReturnType<typeof cpuSnapshot>; sold: number } | null = null;
-    const sold = async () =>
-      Number(
-        (
-          await db.query<{ n: string }>(
-            "SELECT count(*) AS n FROM seats WHERE event_id = $1 AND status = 'sold'",
-            [eventId],
-          )
-        ).rows[0]!.n,
-      );
+    const sold = () => countSold(db, eventId);
     const soldCurve: [number, number][] = [];
     const monitor = setInterval(async () => {
       const n = await sold().catch(() => -1);
