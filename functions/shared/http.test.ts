@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, TooManyRequestsError, TransientError } from './errors';
-import { createHttpHandler, isDependencyOutage } from './http';
+import { createHttpHandler } from './http';
+import { isTransient } from './transient';
 
 const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
 function event(over: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
@@ -147,7 +148,7 @@ describe('HTTP edge', () => {
   });
 });
 
-describe('isDependencyOutage', () => {
+describe('what the edge answers 503 (isTransient)', () => {
   it.each([
     ['pg connection refused', outage.pg],
     ['pg admin shutdown (57P01)', Object.assign(new Error('terminating connection'), { code: '57P01' })],
@@ -169,7 +170,7 @@ describe('isDependencyOutage', () => {
       new Error('Client has encountered a connection error and is not queryable'),
     ],
   ])('%s → outage', (_, error) => {
-    expect(isDependencyOutage(error)).toBe(true);
+    expect(isTransient(error)).toBe(true);
   });
 
   it.each([
@@ -177,6 +178,6 @@ describe('isDependencyOutage', () => {
     ['a constraint violation', Object.assign(new Error('duplicate key'), { code: '23505' })],
     ['not an error', undefined],
   ])('%s → not an outage', (_, error) => {
-    expect(isDependencyOutage(error)).toBe(false);
+    expect(isTransient(error)).toBe(false);
   });
 });

@@ -130,15 +130,6 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string)
 /** Seconds a client is told to wait when a dependency is down: restarts and failovers take a few seconds. */
 export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
 
-/**
- * Whether an unhandled error is a dependency outage (PostgreSQL or Redis unreachable, restarting, out of
- * connections, an AWS service throttling or failing) rather than a bug: those are answered 503 with Retry-After
- * so clients come back, fast. The one transient rule (functions/shared/transient.ts) decides.
- */
-export function isDependencyOutage(err: unknown): boolean {
-  return isTransient(err);
-}
-
 /** Middy middleware: maps thrown errors to the envelope; the only place errors become HTTP. */
 export function errorEnvelopeMiddleware(
   logger: ReturnType<typeof createLogger>,
@@ -155,7 +146,9 @@ export function errorEnvelopeMiddleware(
         request.response = errorResponse(err.code, err.message, err.details, headers);
         return;
       }
-      if (isDependencyOutage(err)) {
+      // A dependency outage (PostgreSQL or Redis unreachable, restarting, out of connections; an AWS service
+      // throttling or failing), as the one transient rule decides, not a bug: 503 + Retry-After, so clients come back.
+      if (isTransient(err)) {
         logger.warn('dependency unavailable', { error: err as Error });
         request.response = errorResponse(
           'DEPENDENCY_UNAVAILABLE',

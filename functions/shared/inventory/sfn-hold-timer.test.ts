@@ -2,7 +2,8 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { executionArnOf } from '../../shared/sfn';
-import { isRetryableStartError, sfnHoldTimer, timerTimestamp } from './sfn-hold-timer';
+import { isTransient } from '../transient';
+import { sfnHoldTimer, timerTimestamp } from './sfn-hold-timer';
 
 /** StartExecution with retries on transient faults only, idempotent by execution name. No network. */
 
@@ -81,9 +82,9 @@ describe('sfnHoldTimer', () => {
   });
 
   it('classifies errors', () => {
-    expect(isRetryableStartError(awsError('InternalServerError', 500))).toBe(true);
-    expect(isRetryableStartError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isRetryableStartError(awsError('InvalidExecutionInput', 400))).toBe(false);
+    expect(isTransient(awsError('InternalServerError', 500))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransient(awsError('InvalidExecutionInput', 400))).toBe(false);
     expect(timerTimestamp(new Date('2026-01-01T00:00:00.000Z'))).toBe('2026-01-01T00:00:00Z');
   });
 });

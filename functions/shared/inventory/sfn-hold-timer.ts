@@ -16,9 +16,6 @@ import type { HoldTimer, Log } from './ports';
  * bucket, is retried here, and what still fails is released by the sweep (≤ deadline + 60 s + its interval).
  */
 
-/** Throttling and transient faults: the shared rule (functions/shared/transient.ts). */
-export const isRetryableStartError = isTransient;
-
 /**
  * Wait timestamps are rounded up to whole seconds: the release then never runs before the deadline, and the
  * timestamp has the plain `YYYY-MM-DDTHH:MM:SSZ` form Step Functions documents.
@@ -55,7 +52,7 @@ export function sfnHoldTimer(deps: {
           const name = (error as { name?: string }).name;
           // A start that succeeded but whose answer was lost, retried: the execution is already ours.
           if (name === 'ExecutionAlreadyExists') return executionArnOf(deps.stateMachineArn, holdId);
-          if (attempt >= attempts || !isRetryableStartError(error)) {
+          if (attempt >= attempts || !isTransient(error)) {
             deps.logger.error('hold timer not started; the sweep will release this hold', {
               holdId,
               eventId,
